@@ -52,7 +52,10 @@ struct source {
 	const struct source_ops *ops;
 	struct source_input_stats in[SOURCE_MAX_INPUTS];
 	unsigned ninputs;
-	char err[SOURCE_ERRBUF];
+	char err[SOURCE_ERRBUF]; /* last input error (truncated file, ...) */
+	unsigned nerrors;        /* inputs that ended with an error */
+	bool err_noinput;        /* open failed: input missing (exit 66) */
+	bool err_usage;          /* open failed: bad filter / options (exit 64) */
 	void *priv;              /* mechanism's own state */
 };
 
