@@ -52,16 +52,20 @@ static inline bool cursor_skip(struct cursor *c, size_t n)
 
 static inline bool cursor_u8(struct cursor *c, uint8_t *v)
 {
-	if (!cursor_has(c, 1))
+	if (!cursor_has(c, 1)) {
+		*v = 0; /* defined even on failure: no maybe-uninitialized reads */
 		return false;
+	}
 	*v = c->base[c->off++];
 	return true;
 }
 
 static inline bool cursor_be16(struct cursor *c, uint16_t *v)
 {
-	if (!cursor_has(c, 2))
+	if (!cursor_has(c, 2)) {
+		*v = 0; /* defined even on failure: no maybe-uninitialized reads */
 		return false;
+	}
 	const uint8_t *p = c->base + c->off;
 	*v = (uint16_t)((p[0] << 8) | p[1]);
 	c->off += 2;
@@ -70,8 +74,10 @@ static inline bool cursor_be16(struct cursor *c, uint16_t *v)
 
 static inline bool cursor_be24(struct cursor *c, uint32_t *v)
 {
-	if (!cursor_has(c, 3))
+	if (!cursor_has(c, 3)) {
+		*v = 0; /* defined even on failure: no maybe-uninitialized reads */
 		return false;
+	}
 	const uint8_t *p = c->base + c->off;
 	*v = ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
 	c->off += 3;
@@ -80,8 +86,10 @@ static inline bool cursor_be24(struct cursor *c, uint32_t *v)
 
 static inline bool cursor_be32(struct cursor *c, uint32_t *v)
 {
-	if (!cursor_has(c, 4))
+	if (!cursor_has(c, 4)) {
+		*v = 0; /* defined even on failure: no maybe-uninitialized reads */
 		return false;
+	}
 	const uint8_t *p = c->base + c->off;
 	*v = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
 	     ((uint32_t)p[2] << 8) | p[3];
@@ -91,8 +99,10 @@ static inline bool cursor_be32(struct cursor *c, uint32_t *v)
 
 static inline bool cursor_le16(struct cursor *c, uint16_t *v)
 {
-	if (!cursor_has(c, 2))
+	if (!cursor_has(c, 2)) {
+		*v = 0; /* defined even on failure: no maybe-uninitialized reads */
 		return false;
+	}
 	const uint8_t *p = c->base + c->off;
 	*v = (uint16_t)(p[0] | (p[1] << 8));
 	c->off += 2;
@@ -101,8 +111,10 @@ static inline bool cursor_le16(struct cursor *c, uint16_t *v)
 
 static inline bool cursor_le32(struct cursor *c, uint32_t *v)
 {
-	if (!cursor_has(c, 4))
+	if (!cursor_has(c, 4)) {
+		*v = 0; /* defined even on failure: no maybe-uninitialized reads */
 		return false;
+	}
 	const uint8_t *p = c->base + c->off;
 	*v = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
 	     ((uint32_t)p[3] << 24);
