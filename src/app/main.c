@@ -11,6 +11,7 @@
 
 static const struct command commands[] = {
 	/* name, handler, summary (one line per command; keep sorted by use) */
+	{ "read", cmd_read, "decapsulate capture files, summarize the mirror (pcap/pcapng, '-' = stdin)" },
 	{ NULL, NULL, NULL },
 };
 
