@@ -33,6 +33,8 @@
 
 #include "capture/ifinfo.h"
 
+#include <linux/if_arp.h>
+
 #define AFP_FRAME_SIZE 2048u          /* tp_frame_size: only a V1/V2 notion, must divide blocks */
 #define AFP_MIN_BLOCK 4096u
 #define AFP_MAX_BLOCK (64u << 20)
@@ -113,6 +115,7 @@ static int attach_bpf(int fd, const char *ifname, const char *expr, char *err, s
 	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "bad filter '%s': %s", expr, pcap_geterr(p));
 		pcap_close(p);
+		errno = EINVAL;
 		return -1;
 	}
 	struct sock_filter *code = calloc(prog.bf_len ? prog.bf_len : 1, sizeof *code);
@@ -137,6 +140,7 @@ static int attach_bpf(int fd, const char *ifname, const char *expr, char *err, s
 	pcap_close(p);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot attach filter '%s': %s", expr, strerror(e));
+		errno = e;
 		return -1;
 	}
 	return 0;
@@ -149,13 +153,22 @@ struct afp_ring *afp_open(const char *ifname, const struct afp_opts *o,
 
 	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ) {
 		snprintf(err, errlen, "bad interface name '%s'", ifname ? ifname : "");
+		errno = ENODEV;
 		return NULL;
 	}
 	if (ifinfo_get(ifname, &info) < 0) {
-		if (errno == ENODEV)
+		int e = errno;
+		if (e == ENODEV)
 			snprintf(err, errlen, "no such interface '%s'", ifname);
 		else
-			snprintf(err, errlen, "interface '%s': %s", ifname, strerror(errno));
+			snprintf(err, errlen, "interface '%s': %s", ifname, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (info.arphrd != ARPHRD_ETHER && info.arphrd != ARPHRD_LOOPBACK) {
+		snprintf(err, errlen, "interface '%s' is not an Ethernet interface (hardware type %d)",
+			 ifname, info.arphrd);
+		errno = EPROTONOSUPPORT;
 		return NULL;
 	}
 	if (!o->block_size || !is_pow2(o->block_size) || o->block_size < AFP_MIN_BLOCK ||
@@ -163,24 +176,31 @@ struct afp_ring *afp_open(const char *ifname, const struct afp_opts *o,
 	    o->block_count > AFP_MAX_BLOCKS || (uint64_t)o->block_size * o->block_count > (4ull << 30)) {
 		snprintf(err, errlen, "bad ring geometry (%u blocks of %u bytes)",
 			 o->block_count, o->block_size);
+		errno = EINVAL;
 		return NULL;
 	}
 	if (o->dir == AFP_DIR_TX && o->ignore_outgoing) {
 		snprintf(err, errlen, "direction tx and ignore-outgoing exclude each other");
+		errno = EINVAL;
 		return NULL;
 	}
 
 	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		if (errno == EPERM || errno == EACCES)
+		int e = errno;
+		if (e == EPERM || e == EACCES) {
 			snprintf(err, errlen, "cannot capture on '%s': needs root or CAP_NET_RAW", ifname);
-		else
-			snprintf(err, errlen, "cannot open packet socket: %s", strerror(errno));
+			e = EPERM;
+		} else {
+			snprintf(err, errlen, "cannot open packet socket: %s", strerror(e));
+		}
+		errno = e;
 		return NULL;
 	}
 	if (!info.up) {
 		snprintf(err, errlen, "interface '%s' is down (ip link set %s up)", ifname, ifname);
 		close(fd);
+		errno = ENETDOWN;
 		return NULL;
 	}
 
@@ -188,6 +208,7 @@ struct afp_ring *afp_open(const char *ifname, const struct afp_opts *o,
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		close(fd);
+		errno = ENOMEM;
 		return NULL;
 	}
 	r->fd = fd;
@@ -262,8 +283,10 @@ struct afp_ring *afp_open(const char *ifname, const struct afp_opts *o,
 		goto fail;
 	}
 	return r;
-fail:
+fail:;
+	int e = errno;
 	afp_close(r);
+	errno = e;
 	return NULL;
 }
 

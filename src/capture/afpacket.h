@@ -73,8 +73,11 @@ struct afp_ring; /* opaque: socket, mapped ring, cursor in the ring, scratch */
 
 void afp_opts_default(struct afp_opts *o);
 
-/* Open a ring on ifname. NULL with a message on error: "no such interface",
- * "needs root or CAP_NET_RAW", "interface is down", bad filter, ... */
+/* Open a ring on ifname (an Ethernet or loopback interface). NULL with a
+ * message on error, and errno telling the kind: ENODEV no such interface,
+ * EPERM needs root or CAP_NET_RAW, ENETDOWN interface down, EINVAL bad
+ * filter or options, EPROTONOSUPPORT not an Ethernet interface, others
+ * from the failing system call. */
 struct afp_ring *afp_open(const char *ifname, const struct afp_opts *o,
 			  char *err, size_t errlen);
 void afp_close(struct afp_ring *r);

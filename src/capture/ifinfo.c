@@ -97,6 +97,7 @@ int ifinfo_get(const char *ifname, struct ifinfo *info)
 
 	memset(info, 0, sizeof *info);
 	info->mtu = -1;
+	info->arphrd = -1;
 	if (ifreq_for(ifname, &ifr) < 0)
 		return -1;
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -116,6 +117,8 @@ int ifinfo_get(const char *ifname, struct ifinfo *info)
 	}
 	if (ifreq_for(ifname, &ifr) == 0 && ioctl(fd, SIOCGIFMTU, &ifr) == 0)
 		info->mtu = ifr.ifr_mtu;
+	if (ifreq_for(ifname, &ifr) == 0 && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		info->arphrd = ifr.ifr_hwaddr.sa_family;
 	info->speed_mbps = link_speed(fd, ifname, &info->full_duplex);
 	close(fd);
 	return 0;

@@ -16,6 +16,7 @@ struct ifinfo {
 	int mtu;              /* bytes, -1 if unknown */
 	uint64_t speed_mbps;  /* link speed from ethtool, 0 if unknown (veth, down) */
 	bool full_duplex;     /* ethtool duplex, when speed is known */
+	int arphrd;           /* hardware type, ARPHRD_* (linux/if_arp.h), -1 if unknown */
 };
 
 /* Fill *info for ifname. 0 on success; -1 with errno ENODEV when there is
