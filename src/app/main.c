@@ -12,6 +12,7 @@
 static const struct command commands[] = {
 	/* name, handler, summary (one line per command; keep sorted by use) */
 	{ "read", cmd_read, "decapsulate capture files, summarize the mirror (pcap/pcapng, '-' = stdin)" },
+	{ "live", cmd_live, "capture mirrored traffic on interfaces (AF_PACKET), same summary as read" },
 	{ NULL, NULL, NULL },
 };
 

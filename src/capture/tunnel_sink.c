@@ -179,38 +179,61 @@ static int claim_name(const struct tunnel_claim *c, char *buf, size_t len)
 	return snprintf(buf, len, "%s/ipv%u", c->what, c->family);
 }
 
-int tunnel_sink_format(const struct tunnel_sink *ts, char *buf, size_t len)
+/* Append to buf (snprintf rules: the count grows even when it no longer fits). */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, const char *a,
+		   const char *b)
+{
+	char *at = *used < len ? buf + *used : NULL;
+	size_t room = *used < len ? len - *used : 0;
+	int k = snprintf(at, room, fmt, a, b);
+	if (k > 0)
+		*used += (size_t)k;
+}
+
+static const char *const state_titles[] = {
+	[TUNNEL_CLAIMED] = "tunnel sink claimed:",
+	[TUNNEL_IN_USE] = "tunnel sink: in use by another program:",
+	[TUNNEL_FAILED] = "tunnel sink could not claim:",
+};
+
+int tunnel_sink_format_state(const struct tunnel_sink *ts, enum tunnel_claim_state st,
+			     char *buf, size_t len)
 {
 	size_t used = 0;
 	char name[48];
 
 	if (len)
 		buf[0] = '\0';
-	for (int pass = 0; pass < 3; pass++) {
-		bool first = true;
-		for (unsigned i = 0; i < ts->n; i++) {
-			const struct tunnel_claim *c = &ts->c[i];
-			if ((int)c->state != pass)
-				continue;
-			claim_name(c, name, sizeof name);
-			const char *pre = first ? (used ? "; " : "") : " ";
-			const char *tag = pass == TUNNEL_CLAIMED ? "claimed: "
-					  : pass == TUNNEL_IN_USE ? "in use by another program: "
-								  : "not claimed: ";
-			char *at = used < len ? buf + used : NULL;
-			size_t room = used < len ? len - used : 0;
-			int k;
-			if (pass == TUNNEL_FAILED)
-				k = snprintf(at, room, "%s%s%s (%s)", pre, first ? tag : "", name, c->err);
-			else
-				k = snprintf(at, room, "%s%s%s", pre, first ? tag : "", name);
-			if (k < 0)
-				return k;
-			used += (size_t)k;
-			first = false;
-		}
+	if ((unsigned)st > TUNNEL_FAILED)
+		return 0;
+	for (unsigned i = 0; i < ts->n; i++) {
+		const struct tunnel_claim *c = &ts->c[i];
+		if (c->state != st)
+			continue;
+		if (!used)
+			append(buf, len, &used, "%s%s", state_titles[st], "");
+		claim_name(c, name, sizeof name);
+		if (st == TUNNEL_FAILED)
+			append(buf, len, &used, " %s (%s)", name, c->err);
+		else
+			append(buf, len, &used, " %s%s", name, "");
+	}
+	return (int)used;
+}
+
+int tunnel_sink_format(const struct tunnel_sink *ts, char *buf, size_t len)
+{
+	size_t used = 0;
+	char part[1024];
+
+	if (len)
+		buf[0] = '\0';
+	for (int st = TUNNEL_CLAIMED; st <= TUNNEL_FAILED; st++) {
+		if (!tunnel_sink_format_state(ts, (enum tunnel_claim_state)st, part, sizeof part))
+			continue;
+		append(buf, len, &used, "%s%s", used ? "; " : "", part);
 	}
 	if (used == 0)
-		return snprintf(buf, len, "nothing claimed");
+		return snprintf(buf, len, "tunnel sink: nothing claimed");
 	return (int)used;
 }

@@ -53,6 +53,13 @@ void tunnel_sink_close(struct tunnel_sink *ts);
  * udp/4789 ipv4 in use by another program". Returns snprintf's count. */
 int tunnel_sink_format(const struct tunnel_sink *ts, char *buf, size_t len);
 
+/* The claims in one state, for one summary line each: "tunnel sink claimed
+ * gre/ipv4 gre/ipv6 vxlan/4789/ipv4 ...", "tunnel sink: in use by another
+ * program: ...", "tunnel sink could not claim: ... (reason)". Returns 0
+ * (buf empty) when no claim is in that state. */
+int tunnel_sink_format_state(const struct tunnel_sink *ts, enum tunnel_claim_state st,
+			     char *buf, size_t len);
+
 const char *tunnel_claim_state_name(enum tunnel_claim_state s); /* "claimed", "in_use", "failed" */
 
 #endif
