@@ -74,9 +74,8 @@ static int open_exit_code(const struct source *s, int e)
 {
 	if (s->err_usage)
 		return EXIT_USAGE;
-	if (s->err_noinput)
+	if (s->err_noinput || e == ENETDOWN)
 		return EXIT_NOINPUT;
-	(void)e;
 	return EXIT_OSERR;
 }
 
