@@ -11,6 +11,7 @@
 #define MS_DECODE_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/event.h"
@@ -19,6 +20,12 @@
 #define DECODE_MAX_DEPTH 8        /* encapsulations peeled per packet */
 #define DECODE_MAX_PORTS 8        /* configurable UDP ports per tunnel type */
 #define DECODE_MAX_RSPAN 16       /* RSPAN VLANs to strip */
+#define DECODE_MAX_LAYERS 48      /* headers read per packet, all kinds */
+#define DECODE_MAX_MPLS 8         /* MPLS labels popped per frame */
+#define DECODE_MAX_IP6_EXT 8      /* IPv6 extension headers per packet */
+#define DECODE_FRAG_SLOTS 256     /* outer datagrams in reassembly */
+#define DECODE_FRAG_MAX 65535     /* largest reassembled IP payload */
+#define DECODE_FRAG_TIMEOUT_NS 1000000000ull /* 1 s of packet time */
 
 struct decode_config {
 	uint16_t vxlan_ports[DECODE_MAX_PORTS];  /* default {4789} */
@@ -48,5 +55,33 @@ void decoder_free(struct decoder *d);
  * returned through pkt with data pointing into the decoder's buffer.
  */
 bool decode_packet(struct decoder *d, struct packet *pkt);
+
+/* Counters about the decoder itself (the events are counted separately). */
+struct decode_stats {
+	uint64_t packets;          /* decode_packet calls */
+	uint64_t decoded;          /* packets handed on (returned true) */
+	uint64_t truncated;        /* packets the capture cut short */
+	uint64_t by_transport[TRANSPORT__COUNT]; /* handed on, by transport */
+	uint64_t nested;           /* packets with more than one mirror layer */
+	uint64_t frag_seen;        /* outer tunnel fragments received */
+	uint64_t frag_held;        /* fragments kept in the table */
+	uint64_t frag_rebuilt;     /* datagrams completed and decoded */
+	uint64_t frag_expired;     /* datagrams dropped after the timeout */
+	uint64_t frag_table_full;  /* fragments dropped: no free slot */
+	uint64_t frag_overlap;     /* fragments dropped: overlapping bytes */
+	uint64_t frag_too_big;     /* fragments dropped: datagram > 64 KiB */
+	uint64_t frag_not_tunnel;  /* held fragments dropped: the first fragment
+				    * showed the datagram is not a tunnel */
+	uint64_t frag_inflight;    /* datagrams in the table now (gauge) */
+};
+
+const struct decode_stats *decoder_stats(const struct decoder *d);
+
+/*
+ * One deterministic line about a decoded packet: layer chain, mirror
+ * context fields that are set, inner VLANs, addresses, protocol, ports and
+ * the decode events raised. No trailing newline; truncated to len - 1.
+ */
+void decode_describe(const struct packet *p, char *buf, size_t len);
 
 #endif

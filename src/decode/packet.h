@@ -17,6 +17,7 @@
 
 #define PACKET_MAX_VLANS 4    /* 802.1Q/802.1ad tags kept per frame */
 #define PACKET_MAX_LAYERS 24  /* layer names kept for --packets output */
+#define PACKET_MAX_EVENTS 4   /* decode events remembered per packet */
 
 /* How the copy reached the sensor: the outermost mirror method seen. */
 enum transport {
@@ -149,6 +150,7 @@ struct packet {
 	uint8_t nlayer_names;
 	uint8_t nevents;          /* events raised while decoding this packet */
 	uint16_t first_event;     /* the first of them (enum event_id) */
+	uint16_t events[PACKET_MAX_EVENTS]; /* the first PACKET_MAX_EVENTS of them */
 
 	/* ---- filled by later stages ---- */
 	uint64_t flow_hash;       /* symmetric hash of the inner 5-tuple */

@@ -1,0 +1,123 @@
+/*
+ * decodedump.c - print decode_describe() for every packet of a capture.
+ *
+ *   decodedump FILE [--vxlan-port N] [--geneve-port N] [--tzsp-port N]
+ *              [--rspan-vlan V] [--no-reassembly] [--stats]
+ *
+ * Port options add to the defaults (4789, 6081, 37008). One line per packet
+ * handed on by the decoder: "N: description" (N = packet number in the
+ * file, from 1); fragments held for reassembly print "N: held". --stats
+ * appends the decoder counters and the non-zero event counters.
+ * Used by the golden tests (tests/golden) and the tshark cross-check.
+ */
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/decode.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: decodedump FILE [--vxlan-port N] [--geneve-port N] "
+		"[--tzsp-port N] [--rspan-vlan V] [--no-reassembly] [--stats]\n");
+	return 64;
+}
+
+static int add_u16(uint16_t *arr, unsigned *n, unsigned max, const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end || v > 65535 || *n >= max)
+		return -1;
+	arr[(*n)++] = (uint16_t)v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct decode_config cfg;
+	const char *file = NULL;
+	bool stats = false;
+	decode_config_default(&cfg);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int rc = 0;
+		if (!strcmp(a, "--vxlan-port") && i + 1 < argc)
+			rc = add_u16(cfg.vxlan_ports, &cfg.nvxlan_ports, DECODE_MAX_PORTS, argv[++i]);
+		else if (!strcmp(a, "--geneve-port") && i + 1 < argc)
+			rc = add_u16(cfg.geneve_ports, &cfg.ngeneve_ports, DECODE_MAX_PORTS, argv[++i]);
+		else if (!strcmp(a, "--tzsp-port") && i + 1 < argc)
+			rc = add_u16(cfg.tzsp_ports, &cfg.ntzsp_ports, DECODE_MAX_PORTS, argv[++i]);
+		else if (!strcmp(a, "--rspan-vlan") && i + 1 < argc)
+			rc = add_u16(cfg.rspan_vlans, &cfg.nrspan_vlans, DECODE_MAX_RSPAN, argv[++i]);
+		else if (!strcmp(a, "--no-reassembly"))
+			cfg.reassemble_outer = false;
+		else if (!strcmp(a, "--stats"))
+			stats = true;
+		else if (a[0] != '-' && !file)
+			file = a;
+		else
+			return usage();
+		if (rc)
+			return usage();
+	}
+	if (!file)
+		return usage();
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, err);
+	if (!pc) {
+		fprintf(stderr, "decodedump: %s\n", err);
+		return 66;
+	}
+	static struct event_counts ev;
+	struct decoder *d = decoder_new(&cfg, &ev);
+	if (!d) {
+		pcap_close(pc);
+		return 70;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	unsigned long n = 0;
+	int linktype = pcap_datalink(pc);
+	char line[1024];
+	while (pcap_next_ex(pc, &h, &bytes) == 1) {
+		struct packet p;
+		memset(&p, 0, sizeof(p));
+		p.data = bytes;
+		p.caplen = h->caplen;
+		p.wirelen = h->len;
+		p.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+		p.linktype = linktype;
+		n++;
+		if (!decode_packet(d, &p)) {
+			printf("%lu: held\n", n);
+			continue;
+		}
+		decode_describe(&p, line, sizeof(line));
+		printf("%lu: %s\n", n, line);
+	}
+	if (stats) {
+		const struct decode_stats *s = decoder_stats(d);
+		printf("stats: packets=%" PRIu64 " decoded=%" PRIu64 " truncated=%" PRIu64
+		       " nested=%" PRIu64 " frag_seen=%" PRIu64 " frag_held=%" PRIu64
+		       " frag_rebuilt=%" PRIu64 " frag_expired=%" PRIu64
+		       " frag_table_full=%" PRIu64 " frag_overlap=%" PRIu64
+		       " frag_too_big=%" PRIu64 " frag_not_tunnel=%" PRIu64
+		       " frag_inflight=%" PRIu64 "\n",
+		       s->packets, s->decoded, s->truncated, s->nested, s->frag_seen,
+		       s->frag_held, s->frag_rebuilt, s->frag_expired, s->frag_table_full,
+		       s->frag_overlap, s->frag_too_big, s->frag_not_tunnel, s->frag_inflight);
+		for (unsigned t = 0; t < TRANSPORT__COUNT; t++)
+			if (s->by_transport[t])
+				printf("transport %s: %" PRIu64 "\n", transport_name((enum transport)t),
+				       s->by_transport[t]);
+		for (unsigned i = 0; i < EV__COUNT; i++)
+			if (ev.n[i])
+				printf("event %s: %" PRIu64 "\n", event_name((enum event_id)i), ev.n[i]);
+	}
+	decoder_free(d);
+	pcap_close(pc);
+	return 0;
+}
