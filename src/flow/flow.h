@@ -21,6 +21,7 @@
 
 #define FLOW_DEFAULT_MAX (1u << 18)     /* 262144 flows, ~64 MiB at most */
 #define FLOW_SESSION_NONE UINT32_MAX    /* flow.session_index not set yet */
+#define FLOW_LIST_FREE 0xff             /* flow.lru_list of an unused slot */
 #define FLOW_TCP_HOLES 2                /* unseen ranges tracked per direction */
 #define FLOW_DEFAULT_REORDER_NS 50000000ull /* 50 ms reorder allowance */
 
@@ -74,8 +75,8 @@ struct flow {
 	bool saw_syn;            /* SYN from the initiator seen */
 	bool saw_synack;         /* SYN-ACK from the responder seen */
 	uint16_t source;         /* input of the first packet */
-	uint8_t lru_list;        /* idle list holding the flow (flow.c) */
-	bool live;               /* slot in use (flow.c) */
+	uint8_t lru_list;        /* idle list holding the flow, FLOW_LIST_FREE if unused */
+	uint8_t fin_dirs;        /* bit d: FIN seen from direction d */
 
 	/* ---- counters ---- */
 	uint64_t packets[2];     /* per direction */

@@ -26,7 +26,7 @@ struct admit_config {
 	uint32_t sessions_hi[ADMIT_MAX]; /* last identifier of each range (inclusive) */
 	unsigned nsessions;              /* ranges in use */
 	struct ip_addr sources[ADMIT_MAX]; /* accepted tunnel sources */
-	uint8_t source_plen[ADMIT_MAX];  /* prefix length of each (32/128 = host) */
+	uint8_t source_plen[ADMIT_MAX];  /* prefix length of each (0 = host) */
 	unsigned nsources;               /* entries in use */
 };
 
