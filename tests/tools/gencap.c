@@ -568,7 +568,7 @@ static void c_erspan3_bad_version(struct pb *p)
 static void c_erspan3_not_ethernet(struct pb *p)
 {
 	size_t ip = outer(p, 47);
-	erspan3_head(p, 2, false, 2);
+	erspan3_head(p, 2, false, 5); /* FT 5: neither Ethernet (0) nor IP (2) */
 	payload(p, 40);
 	ip4_end(p, ip);
 }
@@ -779,9 +779,11 @@ static void case_frag_bad_len(void)
 /* -- capture-level: snap length, link types */
 static void case_snaplen_cut(void)
 {
-	/* ERSPAN II packets captured with a 40-byte snap length: cut inside
-	 * the GRE header, inside the ERSPAN header, inside the inner frame */
-	pcap_begin("snaplen_cut", 1, 40);
+	/* ERSPAN II packets whose records were cut: inside the IPv4 header
+	 * (36 of 116 bytes), the GRE header (40), the ERSPAN header (46) and
+	 * the inner frame (60). The file's snap length (96) is above every
+	 * cut, so that libpcap hands the records on as they are. */
+	pcap_begin("snaplen_cut", 1, 96);
 	struct pb p = { .n = 0 };
 	size_t ip = erspan2_head(&p, 1, 5);
 	inner_frame(&p);
