@@ -224,6 +224,16 @@ bool proto_iso_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 			break;
 		size_t body = cursor_left(&c) - 4 < (size_t)len - 4 ? cursor_left(&c) - 4
 								     : (size_t)len - 4;
+		if (body == 0) {
+			/* The segment ends after the TPKT header: the rest is in
+			 * the next one. Recognised, nothing more to read. */
+			if (m->proto == PROTO_NONE)
+				proto_set(m, PROTO_COTP, to_server ? ROLE_CLIENT : ROLE_SERVER,
+					  to_server ? ROLE_SERVER : ROLE_CLIENT);
+			best = m->proto;
+			k++;
+			break;
+		}
 		enum proto_id before = m->proto;
 		if (!cotp(m, cursor_make(t + 4, body), to_server))
 			return k ? true : false;
@@ -235,8 +245,22 @@ bool proto_iso_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 		if (!cursor_skip(&c, len))
 			break;
 	}
-	if (!k)
+	if (!k) {
+		/* Not starting with a TPKT header: most often the tail of a
+		 * TPKT split over segments (no reassembly here), so it is not
+		 * counted as malformed unless it claims to be TPKT. */
+		if (n >= 2 && d[0] != 3) {
+			/* Some stacks send the 4-byte TPKT header in a segment
+			 * of its own: a segment that is exactly one COTP TPDU
+			 * (CR, CC or DT) is parsed as the body of that TPKT. */
+			uint8_t t = d[1] & 0xf0;
+			if ((size_t)d[0] + 1 <= n && (t == 0xe0 || t == 0xd0 || t == 0xf0) &&
+			    ((t == 0xf0 && d[0] == 2) || (t != 0xf0 && d[0] >= 6)))
+				return cotp(m, cursor_make(d, n), to_server);
+			return false;
+		}
 		return proto_bad(m, EV_PROTO_ISO_MALFORMED);
+	}
 	m->proto = best;
 	return true;
 }

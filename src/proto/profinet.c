@@ -14,6 +14,7 @@
  *   (0x01 IO device, 0x02 IO controller, 0x04 multidevice, 0x08 supervisor)
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/cursor.h"
 #include "proto/proto.h"
@@ -98,5 +99,52 @@ bool proto_profinet_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 		for (unsigned i = 0; i < m->nf; i++)
 			if (m->f[i].ident)
 				m->f[i].side = SIDE_DST;
+	return true;
+}
+
+/*
+ * PROFINET IO context management: DCE/RPC connectionless (C706 chapter
+ * 12) on UDP 34964. The interface UUID DEA0000x-6C97-11D1-8271-00A02442DF7D
+ * names the called role (1 IO device, 2 IO controller, 3 supervisor); the
+ * object UUID DEA00000-6C97-11D1-8271-IIIIDDDDVVVV carries the instance,
+ * device ID and vendor ID of the IO device.
+ *
+ *   | version 4 | ptype (0 request, 2 response) | flags (2) | drep (3) |
+ *   | serial hi | object UUID (16) | interface UUID (16) | activity (16) | ...
+ */
+static uint32_t uuid_u32(const uint8_t *u, bool le)
+{
+	return le ? (uint32_t)u[0] | ((uint32_t)u[1] << 8) | ((uint32_t)u[2] << 16) |
+			    ((uint32_t)u[3] << 24)
+		  : rd_be32(u);
+}
+
+bool proto_pnio_cm_parse(struct proto_msg *m, const uint8_t *d, size_t n)
+{
+	static const uint8_t tail[8] = { 0x82, 0x71, 0x00, 0xa0, 0x24, 0x42, 0xdf, 0x7d };
+	if (n < 80 || d[0] != 4)
+		return proto_bad(m, EV_PROTO_PROFINET_MALFORMED);
+	bool le = d[4] & 0x10;
+	const uint8_t *obj = d + 8, *ifc = d + 24;
+	uint32_t if0 = uuid_u32(ifc, le);
+	if ((if0 & 0xfffffff0u) != 0xdea00000u || memcmp(ifc + 8, tail, 8))
+		return proto_bad(m, EV_PROTO_PROFINET_MALFORMED);
+	uint8_t ptype = d[1];
+	bool request = ptype == 0;
+	/* The called interface says what the receiver of a request is. */
+	enum proto_role callee = (if0 & 0xf) == 1 ? ROLE_IO_DEVICE
+				 : (if0 & 0xf) == 2 ? ROLE_IO_CONTROLLER
+				 : (if0 & 0xf) == 3 ? ROLE_SUPERVISOR : ROLE_NONE;
+	enum proto_role caller = callee == ROLE_IO_DEVICE ? ROLE_IO_CONTROLLER
+				 : callee == ROLE_IO_CONTROLLER ? ROLE_IO_DEVICE : ROLE_NONE;
+	proto_set(m, PROTO_PROFINET, request ? caller : callee, request ? callee : caller);
+	uint16_t opnum = le ? (uint16_t)(d[68] | (d[69] << 8)) : rd_be16(d + 68);
+	proto_field(m, SIDE_SRC, false, "rpc", "%s/op%u", request ? "req" : "rsp", opnum);
+	if (uuid_u32(obj, le) == 0xdea00000u && !memcmp(obj + 8, tail, 2)) {
+		enum proto_side dev = (request == (callee == ROLE_IO_DEVICE)) ? SIDE_DST
+									       : SIDE_SRC;
+		proto_field(m, dev, true, "device_id", "0x%04x", rd_be16(obj + 12));
+		proto_field(m, dev, true, "vendor_id", "0x%04x", rd_be16(obj + 14));
+	}
 	return true;
 }

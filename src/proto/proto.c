@@ -52,6 +52,7 @@ static const struct proto_l4_entry l4_table[] = {
 	{ PROTO_MDNS, L4_UDP, 5353, proto_dns_parse },
 	{ PROTO_LLMNR, L4_UDP, 5355, proto_dns_parse },
 	{ PROTO_NBNS, L4_UDP, 137, proto_nbns_parse },
+	{ PROTO_PROFINET, L4_UDP, 34964, proto_pnio_cm_parse },
 };
 #define L4_TABLE_N (sizeof(l4_table) / sizeof(l4_table[0]))
 

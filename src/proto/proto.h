@@ -169,5 +169,6 @@ bool proto_cdp_parse(struct proto_msg *m, const uint8_t *d, size_t n);   /* afte
 bool proto_stp_parse(struct proto_msg *m, const uint8_t *d, size_t n);   /* after LLC */
 bool proto_goose_parse(struct proto_msg *m, const uint8_t *d, size_t n); /* GOOSE and SV */
 bool proto_profinet_parse(struct proto_msg *m, const uint8_t *d, size_t n);
+bool proto_pnio_cm_parse(struct proto_msg *m, const uint8_t *d, size_t n); /* UDP 34964 */
 
 #endif
