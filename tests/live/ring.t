@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# live/ring: the AF_PACKET ring API (through tests/tools/livegen) and the
+# open errors of `mirrorsense live`: direction selection, VLAN tags put
+# back after the kernel stripped them, kernel BPF filters that see those
+# tags, and clear messages and exit codes for a missing interface, an
+# interface that is down, a bad filter and a user without CAP_NET_RAW.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/netns.sh"
+lv_require ring
+
+lv_ns g; G=$LV_NS
+lv_ns s; S=$LV_NS
+lv_veth "$G" g0 "$S" s0 || { fail setup "veth"; exit 0; }
+VLANCAP=$CORPUS/mirror/zeek_http-vlan-0.pcap   # 14 frames, all 802.1Q tagged
+NVLAN=$(lv_pcap_count "$VLANCAP")
+
+# Readers: both directions on the receiver, tx and rx only on the sender,
+# and one with a VLAN filter; each stops after 4 s or the expected count.
+R=$T_TMP
+lv_bg ip netns exec "$S" "$LIVEGEN" ring -i s0 --seconds 4 --count "$NVLAN" --ready "$R/r1" >"$R/s0.txt"
+lv_bg ip netns exec "$S" "$LIVEGEN" ring -i s0 --seconds 4 -f "vlan and tcp" --ready "$R/r2" >"$R/s0vlan.txt"
+lv_bg ip netns exec "$S" "$LIVEGEN" ring -i s0 --seconds 4 -f "not vlan" --ready "$R/r3" >"$R/s0novlan.txt"
+lv_bg ip netns exec "$G" "$LIVEGEN" ring -i g0 --seconds 4 --count "$NVLAN" --dir tx --ready "$R/r4" >"$R/g0tx.txt"
+lv_bg ip netns exec "$G" "$LIVEGEN" ring -i g0 --seconds 4 --dir rx --ready "$R/r5" >"$R/g0rx.txt"
+for f in r1 r2 r3 r4 r5; do lv_wait_file "$R/$f" || fail setup "ring reader $f did not start"; done
+ip netns exec "$G" tcpreplay -q -t -i g0 "$VLANCAP" >/dev/null 2>&1
+wait "${LV_PIDS[@]}" 2>/dev/null
+LV_PIDS=()
+
+field() { awk -v k="$2" '{for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}' "$1"; }
+check_eq vlan_frames_received "$NVLAN" "$(field "$R/s0.txt" frames)"
+check_eq vlan_tag_reinserted "$NVLAN" "$(field "$R/s0.txt" vlan_reinserted)"
+check_eq vlan_tag_visible "$NVLAN" "$(field "$R/s0.txt" tagged)"
+check_eq vlan_kernel_no_drops 0 "$(field "$R/s0.txt" kernel_drops)"
+check_eq vlan_filter_sees_stripped_tag "$NVLAN" "$(field "$R/s0vlan.txt" frames)"
+check_eq not_vlan_filter_excludes 0 "$(field "$R/s0novlan.txt" frames)"
+check_eq direction_tx_only "$NVLAN" "$(field "$R/g0tx.txt" outgoing)"
+check_eq direction_tx_frames "$NVLAN" "$(field "$R/g0tx.txt" frames)"
+check_eq direction_rx_skips_own "0" "$(field "$R/g0rx.txt" frames)"
+
+# Open errors of the live command: message and exit status.
+ip netns exec "$S" "$MS" live -i nosuch0 --duration 1 >/dev/null 2>"$R/e1"
+check_eq no_such_interface_exit 66 $?
+check_contains no_such_interface_msg "$R/e1" "no such interface 'nosuch0'"
+ip -n "$S" link add d0 type veth peer name d1
+ip netns exec "$S" "$MS" live -i d0 --duration 1 >/dev/null 2>"$R/e2"
+check_eq interface_down_exit 66 $?
+check_contains interface_down_msg "$R/e2" "interface 'd0' is down"
+ip netns exec "$S" "$MS" live -i s0 -f "not a (filter" --duration 1 >/dev/null 2>"$R/e3"
+check_eq bad_filter_exit 64 $?
+check_contains bad_filter_msg "$R/e3" "bad filter"
+ip netns exec "$S" "$MS" live --duration 1 >/dev/null 2>"$R/e4"
+check_eq no_interface_exit 64 $?
+# Without CAP_NET_RAW: a copy of the binary that user nobody may run,
+# started as nobody with no capabilities at all.
+cp "$MS" "$R/ms-nobody" && chmod 755 "$R" "$R/ms-nobody"
+ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	--bounding-set=-all "$R/ms-nobody" live -i s0 --duration 1 >/dev/null 2>"$R/e5"
+check_eq no_privilege_exit 71 $?
+check_contains no_privilege_msg "$R/e5" "needs root or CAP_NET_RAW"
+done_testing
