@@ -43,6 +43,7 @@ static const dec_fn dec_table[DL__COUNT] = {
 	[DL_ERSPAN3] = dec_erspan3, [DL_WCCP] = dec_wccp,
 	[DL_VXLAN] = dec_vxlan,   [DL_VXLAN_GPE] = dec_vxlan_gpe,
 	[DL_GENEVE] = dec_geneve, [DL_TZSP] = dec_tzsp,
+	[DL_CMD] = dec_cmd,       [DL_WLAN] = dec_wlan,
 };
 
 static const char *const transport_names[TRANSPORT__COUNT] = {
@@ -155,6 +156,11 @@ enum dl dec_ethertype(struct decoder *d, struct packet *p, uint16_t type)
 {
 	(void)d;
 	p->ethertype = type;
+	if (type <= 1500) { /* 802.3 length: an LLC frame (STP, CDP, ...) */
+		p->ethertype = 0;
+		dec_layer(p, "llc", 0);
+		return DL_DONE;
+	}
 	switch (type) {
 	case 0x0800: return DL_IPV4;
 	case 0x86DD: return DL_IPV6;

@@ -59,6 +59,8 @@ enum dl {
 	DL_VXLAN_GPE,
 	DL_GENEVE,
 	DL_TZSP,
+	DL_CMD,        /* Cisco MetaData inside GRE 0x8909 */
+	DL_WLAN,       /* IEEE 802.11 data frame (Aruba GRE 0x8200) */
 	DL__COUNT
 };
 
@@ -183,6 +185,8 @@ enum dl dec_vxlan(struct decoder *d, struct packet *p, struct cursor *c);
 enum dl dec_vxlan_gpe(struct decoder *d, struct packet *p, struct cursor *c);
 enum dl dec_geneve(struct decoder *d, struct packet *p, struct cursor *c);
 enum dl dec_tzsp(struct decoder *d, struct packet *p, struct cursor *c);
+enum dl dec_cmd(struct decoder *d, struct packet *p, struct cursor *c);
+enum dl dec_wlan(struct decoder *d, struct packet *p, struct cursor *c);
 
 /* Well-known ports of tunnels that are not configurable. */
 #define DEC_PORT_GRE_UDP 4754   /* RFC 8086 GRE-in-UDP */

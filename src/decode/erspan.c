@@ -12,9 +12,10 @@
  *   | SGT (16) | P (1) | FT (5) | Hw ID (6) | D (1) | Gra (2) | O (1)      |
  * and, when O is set, an 8-byte platform specific sub-header:
  *   | Platf ID (6) | platform specific (58) |
- *   Platf ID 1:    | reserved (26) | VSM domain (12)?.. | port index (20) |
+ *   Platf ID 1:    | reserved (26) | VSM domain ID (12) | port index (20) |
  *   Platf ID 3:    | reserved (12) | port index (14) | timestamp seconds (32) |
  *   Platf ID 5, 6: | switch ID (10) | port index (16) | timestamp seconds (32) |
+ *   Platf ID 7:    | reserved (10) | source index (16) | timestamp seconds (32) |
  *
  * Granularity (Gra): 0 = 100 us, 1 = 100 ns, 2 = IEEE 1588 (the 32-bit field
  * holds nanoseconds, the seconds are in the platform sub-header of ID 3/5/6
@@ -100,7 +101,7 @@ enum dl dec_erspan3(struct decoder *d, struct packet *p, struct cursor *c)
 			secs = lo;
 			have_secs = true;
 			break;
-		case 5: case 6:
+		case 5: case 6: case 7:
 			m->port_index = hi & 0xFFFF;
 			secs = lo;
 			have_secs = true;

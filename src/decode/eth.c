@@ -5,12 +5,11 @@
  *   | destination (6) | source (6)      | type (2)  |
  *   +-----------------+-----------------+-----------+
  * A type field of 1500 or less is an 802.3 length: an LLC frame follows
- * (STP, CDP, ...), which the decoders do not take further.
+ * (STP, CDP, ...), which the decoders do not take further (dec_ethertype).
  */
 #include "decode/decode_int.h"
 
 #define ETH_HDR_LEN 14
-#define ETH_MAX_8023_LEN 1500
 
 enum dl dec_eth(struct decoder *d, struct packet *p, struct cursor *c)
 {
@@ -23,10 +22,5 @@ enum dl dec_eth(struct decoder *d, struct packet *p, struct cursor *c)
 	dec_layer(p, "eth", LAYER_ETH);
 	d->vlan_depth = 0;
 	d->mpls_depth = 0;
-	if (type <= ETH_MAX_8023_LEN) {
-		dec_layer(p, "llc", 0);
-		p->ethertype = 0;
-		return DL_DONE;
-	}
 	return dec_ethertype(d, p, type);
 }

@@ -12,7 +12,8 @@
  * type I - no ERSPAN header, Ethernet follows - when S is clear; the
  * sequence bit decides, not the GRE version), 0x22EB ERSPAN III,
  * 0x6558 transparent Ethernet bridging, 0x0800/0x86DD IP, 0x8847 MPLS,
- * 0x883E WCCP redirect. Routing present (R) and versions other than 0 are
+ * 0x883E WCCP redirect, 0x8909 Cisco MetaData, 0x8200 Aruba 802.11
+ * (0x0000 keepalives and 0x2000 CDP end decoding quietly). Routing present (R) and versions other than 0 are
  * named events; version 1 (PPTP) is not a mirror and is not decoded.
  * The key and sequence number of the first (outermost) GRE header are kept
  * in the mirror context.
@@ -89,6 +90,16 @@ enum dl dec_gre(struct decoder *d, struct packet *p, struct cursor *c)
 		return dec_tunnel_enter(d, p, c, TRANSPORT_GRE, DL_MPLS);
 	case 0x883E:
 		return DL_WCCP;
+	case 0x8909:
+		return DL_CMD;
+	case 0x8200: /* Aruba access point tunnel: 802.11 frames */
+		return dec_tunnel_enter(d, p, c, TRANSPORT_GRE, DL_WLAN);
+	case 0x0000: /* keepalive (Cisco): nothing inside */
+		dec_layer(p, "keepalive", 0);
+		return DL_DONE;
+	case 0x2000: /* CDP carried over the tunnel */
+		dec_layer(p, "cdp", 0);
+		return DL_DONE;
 	default:
 		dec_event(d, p, EV_DEC_GRE_UNKNOWN_PROTO);
 		return DL_DONE;
@@ -111,4 +122,27 @@ enum dl dec_wccp(struct decoder *d, struct packet *p, struct cursor *c)
 	}
 	dec_layer(p, "wccp", 0);
 	return dec_tunnel_enter(d, p, c, TRANSPORT_GRE, DL_IPV4);
+}
+
+/*
+ * Cisco MetaData (CMD) inside GRE 0x8909, as Wireshark decodes it:
+ *   | EtherType (16) | version (8) | length (8) | options (16) | SGT (16) |
+ * then the packet of that EtherType (IPv4 / IPv6).
+ */
+#define CMD_LEN 8
+
+enum dl dec_cmd(struct decoder *d, struct packet *p, struct cursor *c)
+{
+	uint16_t type;
+	if (!cursor_has(c, CMD_LEN))
+		return dec_short(d, p, c, EV_DEC_GRE_TRUNCATED, EV_DEC_GRE_TOO_SHORT);
+	cursor_be16(c, &type);
+	cursor_skip(c, CMD_LEN - 2);
+	dec_layer(p, "cmd", 0);
+	if (type == 0x0800)
+		return dec_tunnel_enter(d, p, c, TRANSPORT_GRE, DL_IPV4);
+	if (type == 0x86DD)
+		return dec_tunnel_enter(d, p, c, TRANSPORT_GRE, DL_IPV6);
+	dec_event(d, p, EV_DEC_GRE_UNKNOWN_PROTO);
+	return DL_DONE;
 }

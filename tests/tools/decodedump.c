@@ -2,14 +2,16 @@
  * decodedump.c - print decode_describe() for every packet of a capture.
  *
  *   decodedump FILE [--vxlan-port N] [--geneve-port N] [--tzsp-port N]
- *              [--rspan-vlan V] [--no-reassembly] [--stats]
+ *              [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv]
  *
  * Port options add to the defaults (4789, 6081, 37008). One line per packet
  * handed on by the decoder: "N: description" (N = packet number in the
  * file, from 1); fragments held for reassembly print "N: held". --stats
- * appends the decoder counters and the non-zero event counters.
+ * appends the decoder counters and the non-zero event counters; --tsv
+ * prints tab-separated fields instead (see print_tsv).
  * Used by the golden tests (tests/golden) and the tshark cross-check.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -23,6 +25,57 @@ static int usage(void)
 	fprintf(stderr, "usage: decodedump FILE [--vxlan-port N] [--geneve-port N] "
 		"[--tzsp-port N] [--rspan-vlan V] [--no-reassembly] [--stats]\n");
 	return 64;
+}
+
+static void addr(char *s, size_t n, const struct ip_addr *a)
+{
+	s[0] = 0;
+	if (a->family == 4)
+		inet_ntop(AF_INET, a->a, s, (socklen_t)n);
+	else if (a->family == 6)
+		inet_ntop(AF_INET6, a->a, s, (socklen_t)n);
+}
+
+/*
+ * --tsv: fields for the tshark cross-check, tab separated, empty when not
+ * set: number, layer chain, session, GRE seq, ERSPAN VLAN, COS, T, index,
+ * hwid, dir (0 in / 1 out), inner src, dst, sport, dport, ip_proto.
+ */
+static void print_tsv(unsigned long n, const struct packet *p)
+{
+	const struct mirror_ctx *m = &p->mirror;
+	char src[64], dst[64];
+	bool erspan = m->transport == TRANSPORT_ERSPAN2 || m->transport == TRANSPORT_ERSPAN3 ||
+		      m->has_hw_ts || m->port_index;
+	printf("%lu\t", n);
+	for (unsigned i = 0; i < p->nlayer_names; i++)
+		printf("%s%s", i ? "/" : "", p->layer_names[i]);
+	printf("\t");
+	if (m->has_session)
+		printf("%" PRIu32, m->session);
+	printf("\t");
+	if (m->has_gre_seq)
+		printf("%" PRIu32, m->gre_seq);
+	printf("\t");
+	if (erspan)
+		printf("%u\t%u\t%d\t", m->erspan_vlan, m->cos, m->truncated ? 1 : 0);
+	else
+		printf("\t\t\t");
+	if (m->transport == TRANSPORT_ERSPAN2)
+		printf("%" PRIu32, m->port_index);
+	printf("\t");
+	if (m->has_hw_ts)
+		printf("%u\t%d", m->hwid, m->dir == MIRROR_DIR_EGRESS ? 1 : 0);
+	else
+		printf("\t");
+	addr(src, sizeof(src), &p->src);
+	addr(dst, sizeof(dst), &p->dst);
+	printf("\t%s\t%s\t", src, dst);
+	if ((p->layers & (LAYER_TCP | LAYER_UDP)) && !(p->layers & LAYER_FRAGMENT))
+		printf("%u\t%u", p->sport, p->dport);
+	else
+		printf("\t");
+	printf("\t%u\n", p->src.family ? p->ip_proto : 0);
 }
 
 static int add_u16(uint16_t *arr, unsigned *n, unsigned max, const char *s)
@@ -39,7 +92,7 @@ int main(int argc, char **argv)
 {
 	struct decode_config cfg;
 	const char *file = NULL;
-	bool stats = false;
+	bool stats = false, tsv = false;
 	decode_config_default(&cfg);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -56,6 +109,8 @@ int main(int argc, char **argv)
 			cfg.reassemble_outer = false;
 		else if (!strcmp(a, "--stats"))
 			stats = true;
+		else if (!strcmp(a, "--tsv"))
+			tsv = true;
 		else if (a[0] != '-' && !file)
 			file = a;
 		else
@@ -92,7 +147,11 @@ int main(int argc, char **argv)
 		p.linktype = linktype;
 		n++;
 		if (!decode_packet(d, &p)) {
-			printf("%lu: held\n", n);
+			printf(tsv ? "%lu\theld\n" : "%lu: held\n", n);
+			continue;
+		}
+		if (tsv) {
+			print_tsv(n, &p);
 			continue;
 		}
 		decode_describe(&p, line, sizeof(line));

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""tshark_cmp.py - compare decodedump --tsv with tshark, packet by packet.
+
+usage: tshark_cmp.py DECODEDUMP CAPTURE [--dd "decodedump options"]
+                     [--ts "tshark options"]
+
+Fields compared where tshark has them (numbers compared as values): mirror session (innermost
+erspan.spanid / vxlan.vni / geneve.vni), first GRE sequence number,
+ERSPAN VLAN / COS / T bit / index (II) / hardware ID and direction (III),
+innermost IP source and destination, and the ports of the TCP/UDP header
+right after it. Depth check: the number of eth / ip / ipv6 headers tshark
+decodes (up to the first ICMP, whose quoted headers are not followed) must
+not exceed ours, so that no tunnel tshark opens stays closed here (we may
+go deeper: tshark stops at Arista timestamps it does not know, PBB).
+Prints one line per mismatch ("N field: ours=X tshark=Y") and exits 1 if
+there was any, 2 if a tool failed.
+"""
+import shlex
+import subprocess
+import sys
+
+FIELDS = ["frame.number", "frame.protocols", "erspan.spanid", "vxlan.vni",
+          "geneve.vni", "gre.sequence_number", "erspan.vlan", "erspan.cos",
+          "erspan.truncated", "erspan.index", "erspan.hw", "erspan.direction",
+          "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport",
+          "tcp.dstport", "udp.srcport", "udp.dstport", "erspan.version"]
+OURS = ["n", "chain", "session", "gre_seq", "evlan", "cos", "t", "index",
+        "hwid", "dir", "src", "dst", "sport", "dport", "proto"]
+
+
+TUNNELS = ("gre", "erspan", "vxlan", "geneve", "tzsp", "nsh", "wlan", "cmd")
+
+
+def norm(v):
+    """Numbers as tshark prints them (hex for VNIs) -> decimal text."""
+    try:
+        return str(int(v, 0))
+    except ValueError:
+        return v
+
+
+def vals(s):
+    return [v for v in s.split(",")] if s != "" else []
+
+
+def boolnum(v):
+    return {"True": "1", "False": "0", "true": "1", "false": "0"}.get(v, v)
+
+
+def chain_upto_icmp(tokens):
+    out = []
+    for t in tokens:
+        out.append(t)
+        if t in ("icmp", "icmpv6"):
+            break
+    return out
+
+
+def expected(t):
+    """What we should print for one tshark row (dict of field -> list)."""
+    e = {}
+    toks = chain_upto_icmp(t["frame.protocols"][0].split(":")
+                           if t["frame.protocols"] else [])
+    # Innermost mirror header with a session.
+    last = None
+    for tok in toks:
+        if tok in ("erspan", "vxlan", "geneve"):
+            last = tok
+    sess = {"erspan": t["erspan.spanid"], "vxlan": t["vxlan.vni"],
+            "geneve": t["geneve.vni"]}
+    if last and sess[last]:
+        e["session"] = sess[last][-1]
+    if t["gre.sequence_number"]:
+        e["gre_seq"] = t["gre.sequence_number"][0]
+    if t["erspan.vlan"]:
+        e["evlan"] = t["erspan.vlan"][-1]
+        e["cos"] = t["erspan.cos"][-1]
+        e["t"] = boolnum(t["erspan.truncated"][-1])
+    if t["erspan.index"]:
+        e["index"] = t["erspan.index"][-1]
+    if t["erspan.hw"]:
+        e["hwid"] = t["erspan.hw"][-1]
+        e["dir"] = boolnum(t["erspan.direction"][-1])
+    # Innermost IP header and the transport header right after it.
+    nip = nip6 = 0
+    inner = None
+    for i, tok in enumerate(toks):
+        if tok == "ip":
+            nip += 1
+            inner = ("ip", nip, i)
+        elif tok == "ipv6":
+            nip6 += 1
+            inner = ("ipv6", nip6, i)
+    # A tunnel header with nothing after it (GRE keepalive) or with CDP
+    # after it (CDP over GRE) opens no inner frame.
+    tunnel_pos = max([i for i, tok in enumerate(toks)
+                      if tok in TUNNELS and i + 1 < len(toks) and
+                      toks[i + 1] != "cdp"], default=-1)
+    if inner and inner[2] < tunnel_pos:
+        e["src"] = e["dst"] = ""  # the innermost frame carries no IP
+    elif inner:
+        fam, k, pos = inner
+        src, dst = t[fam + ".src"], t[fam + ".dst"]
+        if len(src) >= k:
+            e["src"], e["dst"] = src[k - 1], dst[k - 1]
+        if pos + 1 < len(toks) and toks[pos + 1] in ("tcp", "udp"):
+            l4 = toks[pos + 1]
+            m = sum(1 for x in toks[:pos + 2] if x == l4)
+            sp, dp = t[l4 + ".srcport"], t[l4 + ".dstport"]
+            if len(sp) >= m:
+                e["sport"], e["dport"] = sp[m - 1], dp[m - 1]
+    e["_depth"] = sum(1 for x in toks if x in ("eth", "ip", "ipv6"))
+    return e
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    dd, cap = args[0], args[1]
+    ddopts, tsopts = [], []
+    i = 2
+    while i < len(args):
+        if args[i] == "--dd":
+            ddopts = shlex.split(args[i + 1])
+        elif args[i] == "--ts":
+            tsopts = shlex.split(args[i + 1])
+        i += 2
+    cmd = ["tshark", "-n", "-r", cap, "-T", "fields", "-E", "occurrence=a",
+           "-E", "aggregator=,", "-E", "separator=/t"] + tsopts
+    for f in FIELDS:
+        cmd += ["-e", f]
+    try:
+        ts = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                            timeout=120).stdout.splitlines()
+        ours = subprocess.run([dd, cap, "--tsv"] + ddopts, capture_output=True,
+                              text=True, check=True, timeout=120).stdout.splitlines()
+    except (subprocess.SubprocessError, OSError) as err:
+        print("tool failed: %s" % err)
+        return 2
+    mine = {}
+    for line in ours:
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[1] == "held":
+            mine[parts[0]] = None  # outer fragment kept for reassembly
+            continue
+        if len(parts) != len(OURS):
+            continue
+        mine[parts[0]] = dict(zip(OURS, parts))
+    bad = 0
+    for line in ts:
+        parts = line.split("\t")
+        parts += [""] * (len(FIELDS) - len(parts))
+        t = {f: vals(v) for f, v in zip(FIELDS, parts)}
+        n = t["frame.number"][0]
+        if n in mine and mine[n] is None:
+            if not t["ip.src"]:
+                print("%s held but tshark sees no IP" % n)
+                bad += 1
+            continue
+        o = mine.get(n)
+        if o is None:
+            print("%s missing in decodedump output" % n)
+            bad += 1
+            continue
+        e = expected(t)
+        for k, v in e.items():
+            if k == "_depth":
+                ours_depth = sum(1 for x in o["chain"].split("/")
+                                 if x in ("eth", "ipv4", "ipv6"))
+                if ours_depth < v:  # a header tshark opened stays closed
+                    print("%s depth: ours=%d (%s) tshark=%d (%s)" % (
+                        n, ours_depth, o["chain"], v, t["frame.protocols"][0]))
+                    bad += 1
+                continue
+            if norm(o[k]) != norm(v):
+                print("%s %s: ours=%s tshark=%s" % (n, k, o[k], v))
+                bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
