@@ -125,6 +125,6 @@ lv_wait_file() {
 # lv_pcap_count FILE [FILTER]: frames in a capture (tcpdump), 0 if unreadable.
 lv_pcap_count() {
 	local n
-	n=$(tcpdump -nr "$1" ${2:+"$2"} 2>/dev/null | wc -l)
+	n=$(tcpdump -nr "$1" --count ${2:+"$2"} 2>/dev/null | awk '/packets?$/ {print $1}')
 	echo "${n:-0}"
 }

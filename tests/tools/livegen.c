@@ -5,12 +5,15 @@
  *
  *   livegen send -i IF --dst-mac MAC --src IP --dst IP --kind KIND
  *               [--count N] [--pps R] [--session ID] [--vni N] [--port P]
+ *               [--gap-every K]
  *     KIND: erspan2 (GRE 0x88BE, sequence numbers 1..N, ERSPAN II header),
  *           gre (GRE protocol 0x88BE without sequence: ERSPAN I),
  *           vxlan (UDP to --port, default 4789), udp (a plain frame).
  *     Each frame carries an inner Ethernet/IPv4/UDP frame 198.51.100.10:1000
  *     -> 198.51.100.20:5000 whose payload holds the frame number.
  *     IPv6 addresses for --src/--dst give an IPv6 outer header (gre/erspan2).
+ *     --gap-every K (erspan2): after every K-th frame one sequence number is
+ *     left out, so the receiver must count count/K lost packets exactly.
  *
  *   livegen ring -i IF [--seconds S] [--count N] [--dir rx|tx|both] [-f BPF]
  *     Reads the interface through the afpacket API and prints one line:
@@ -61,6 +64,7 @@ struct lg_opts {
 	const char *dir;      /* ring: rx, tx, both */
 	const char *bpf;      /* ring: filter */
 	const char *ready;    /* ring: file created when open */
+	unsigned gap_every;   /* send: leave a sequence number out after every K frames */
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -151,7 +155,8 @@ static size_t outer_ip(uint8_t *f, const struct lg_opts *o, const uint8_t *smac,
 	return 14 + 20;
 }
 
-static size_t build(uint8_t *f, const struct lg_opts *o, const uint8_t *smac, uint32_t n)
+static size_t build(uint8_t *f, const struct lg_opts *o, const uint8_t *smac, uint32_t n,
+		    uint32_t seqno)
 {
 	uint8_t inner[128];
 	size_t il = inner_frame(inner, n);
@@ -166,7 +171,7 @@ static size_t build(uint8_t *f, const struct lg_opts *o, const uint8_t *smac, ui
 		put16(g, seq ? 0x1000 : 0x0000);
 		put16(g + 2, 0x88BE);
 		if (seq) {
-			put32(g + 4, n);
+			put32(g + 4, seqno);
 			/* ERSPAN II: ver 1 | VLAN 0; COS 0, En 0, T 0, session; index 0. */
 			put16(g + 8, 0x1000);
 			put16(g + 10, (uint16_t)(o->session & 0x3ff));
@@ -264,7 +269,8 @@ static int do_send(const struct lg_opts *o)
 	double t0 = now_s(), gap = 1.0 / o->pps;
 	unsigned sent = 0;
 	for (unsigned i = 1; i <= o->count; i++) {
-		size_t len = build(frame, o, smac, i);
+		uint32_t seqno = i + (o->gap_every ? (i - 1) / o->gap_every : 0);
+		size_t len = build(frame, o, smac, i, seqno);
 		double due = t0 + (i - 1) * gap;
 		while (now_s() < due) {
 			struct timespec ts = { 0, 100000 };
@@ -347,6 +353,7 @@ int main(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'D' },
 		{ "filter", required_argument, NULL, 'f' },
 		{ "ready", required_argument, NULL, 'R' },
+		{ "gap-every", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lg_opts o;
@@ -394,6 +401,7 @@ int main(int argc, char **argv)
 		case 'D': o.dir = optarg; break;
 		case 'f': o.bpf = optarg; break;
 		case 'R': o.ready = optarg; break;
+		case 'G': o.gap_every = (unsigned)strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
