@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "app/job.h"
+#include "assets/assets.h"
 #include "decode/decode.h"
 
 /* --packets: one line per packet, as the decoders describe it. */
@@ -46,9 +47,13 @@ int job_setup(struct job *j, struct app_opts *o, const char *cmd)
 		pipeline_add_observer(j->pl, &ob);
 	}
 	if (o->db_path) {
-		/* ASSETS_ATTACH */
-		fprintf(stderr, "mirrorsense %s: --db: inventory not built in\n", cmd);
-		return EXIT_USAGE;
+		j->assets = assets_open(o->db_path, err, sizeof err);
+		if (!j->assets) {
+			fprintf(stderr, "mirrorsense %s: --db: %s\n", cmd, err);
+			return EXIT_IOERR;
+		}
+		struct pipeline_observer ob = assets_observer(j->assets);
+		pipeline_add_observer(j->pl, &ob);
 	}
 	return 0;
 }
@@ -76,6 +81,8 @@ static void save_assets(void *ctx)
 	struct job *j = ctx;
 	if (j->writer)
 		pcap_out_flush(j->writer);
+	if (j->assets)
+		assets_save(j->assets);
 }
 
 void job_run(struct job *j)
@@ -129,6 +136,12 @@ int job_close(struct job *j)
 	if (j->src_open)
 		source_close(&j->src);
 	j->src_open = false;
+	if (j->assets) {
+		if (assets_save(j->assets) != 0 && !rc)
+			rc = EXIT_IOERR;
+		assets_close(j->assets);
+		j->assets = NULL;
+	}
 	pipeline_free(j->pl);
 	j->pl = NULL;
 	return rc;

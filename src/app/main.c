@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{ "read", cmd_read, "decapsulate capture files, summarize the mirror (pcap/pcapng, '-' = stdin)" },
 	{ "live", cmd_live, "capture mirrored traffic on interfaces (AF_PACKET), same summary as read" },
 	{ "verify", cmd_verify, "mirror health report: per input, per session and overall checks (exit 0/1/2)" },
+	{ "inventory", cmd_inventory, "devices and conversations from an inventory file (--db), text/JSON/CSV" },
 	{ "mirror", cmd_mirror, "act as a mirror source: SPAN, RSPAN, ERSPAN II/III, VXLAN or GRE copies of interfaces" },
 	{ NULL, NULL, NULL },
 };

@@ -32,8 +32,11 @@ bool proto_dnp3_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 		if (!frames) {
 			proto_set(m, PROTO_DNP3, from_master ? ROLE_MASTER : ROLE_OUTSTATION,
 				  from_master ? ROLE_OUTSTATION : ROLE_MASTER);
-			proto_field(m, SIDE_SRC, true, "dnp3_addr", "%u", src);
-			proto_field(m, SIDE_DST, true, "dnp3_addr", "%u", dst);
+			/* 0xFFF0-0xFFFF are broadcast / reserved, not a station. */
+			if (src < 0xfff0)
+				proto_field(m, SIDE_SRC, true, "dnp3_addr", "%u", src);
+			if (dst < 0xfff0)
+				proto_field(m, SIDE_DST, true, "dnp3_addr", "%u", dst);
 		}
 		proto_field(m, SIDE_SRC, false, "link_fc", "%u", ctrl & 0x0f);
 		/* User data: len counts ctrl + addresses (5) + data octets. */

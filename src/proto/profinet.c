@@ -94,11 +94,15 @@ bool proto_profinet_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 		if (info && blen >= 2)
 			dcp_block(m, opt, sub, v + 2, blen - 2u);
 	}
-	/* A Set request carries facts about the receiver, not the sender. */
-	if (svc == 4 && type == 0)
+	/* A Set request carries facts about the receiver, not the sender,
+	 * and comes from an engineering tool or supervisor (name / IP
+	 * assignment). */
+	if (svc == 4 && type == 0) {
 		for (unsigned i = 0; i < m->nf; i++)
 			if (m->f[i].ident)
 				m->f[i].side = SIDE_DST;
+		m->src_role = ROLE_SUPERVISOR;
+	}
 	return true;
 }
 
