@@ -187,10 +187,10 @@ int source_file_open(struct source *s, const char *const *paths, unsigned n,
 		if (!st->in[i].pcap) {
 			if (!strcmp(path, "-") || strstr(perr, "truncated") || strstr(perr, "unknown file format") ||
 			    strstr(perr, "bad dump file") || strstr(perr, "block"))
-				snprintf(errbuf, SOURCE_ERRBUF, "%s: not a readable pcap or pcapng file (%s)",
+				snprintf(errbuf, SOURCE_ERRBUF, "%.64s: not a readable pcap or pcapng file (%.150s)",
 					 s->in[i].name, perr);
 			else
-				snprintf(errbuf, SOURCE_ERRBUF, "%s: %s", s->in[i].name, perr);
+				snprintf(errbuf, SOURCE_ERRBUF, "%.64s: %.180s", s->in[i].name, perr);
 			goto fail;
 		}
 		int dlt = pcap_datalink(st->in[i].pcap);
