@@ -4,7 +4,8 @@
 # peer the sensor captures. Checks: exact packet counts, both directions of
 # the flow, no kernel drops, no duplicates; SIGINT mid-run prints the
 # summary and leaves a -w file tshark reads; --duration ends the run; the
-# status line shows on stderr.
+# status line shows on stderr; two interfaces captured together (a TAP
+# with one port per direction) give one flow with both directions.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
 lv_require span
@@ -14,6 +15,7 @@ lv_ns b; B=$LV_NS
 lv_ns s; S=$LV_NS
 lv_veth "$A" h1 "$B" h2 || { fail setup "veth h1-h2"; exit 0; }
 lv_veth "$B" m0 "$S" m1 || { fail setup "veth m0-m1"; exit 0; }
+lv_veth "$B" n0 "$S" n1 || { fail setup "veth n0-n1"; exit 0; }
 ip -n "$A" addr add 198.51.100.1/24 dev h1
 ip -n "$B" addr add 198.51.100.2/24 dev h2
 # Mirror only ICMP (protocol 1) so that ARP does not change the counts.
@@ -80,5 +82,28 @@ if lv_start "$S" "$R/term" "$MS_BIN_RELEASE" -i m1 --json --no-tunnel-sink; then
 		"$(jqv "$R/term.out" '[.tunnel_termination.host_claims[] | test("tunnel sink off")] | any' 2>/dev/null)"
 else
 	fail sigterm_start "sensor did not start: $(tail -c 300 "$R/term.err")"
+fi
+
+# 4. TAP style: h2's ingress copied to m0, its egress to n0; the sensor
+# captures m1 and n1 together.
+ip netns exec "$B" tc qdisc del dev h2 clsact
+ip netns exec "$B" tc qdisc add dev h2 clsact
+ip netns exec "$B" tc filter add dev h2 ingress protocol ip u32 match ip protocol 1 0xff \
+	action mirred egress mirror dev m0 || fail setup "tc ingress mirror"
+ip netns exec "$B" tc filter add dev h2 egress protocol ip u32 match ip protocol 1 0xff \
+	action mirred egress mirror dev n0 || fail setup "tc egress mirror"
+if lv_start "$S" "$R/tap" "$MS_BIN_RELEASE" -i m1 -i n1 --json; then
+	ip netns exec "$A" ping -q -c "$PINGS" -i 0.3 -W 2 198.51.100.2 >/dev/null 2>&1
+	sleep 1.5
+	lv_stop INT
+	J=$R/tap.out
+	check_eq tap_inputs "m1 $PINGS n1 $PINGS" \
+		"$(jqv "$J" '[.inputs[] | "\(.name) \(.packets)"] | join(" ")' 2>/dev/null)"
+	check_eq tap_packets $((2 * PINGS)) "$(jqv "$J" .totals.packets 2>/dev/null)"
+	check_eq tap_one_flow_both_directions "1 $PINGS/$PINGS" \
+		"$(jqv "$J" '"\(.flows.created) \(.flows.top[0].packets_fwd)/\(.flows.top[0].packets_rev)"' 2>/dev/null)"
+	check_eq tap_no_duplicates 0 "$(jqv "$J" .totals.duplicates 2>/dev/null)"
+else
+	fail tap_start "sensor did not start: $(tail -c 300 "$R/tap.err")"
 fi
 done_testing
