@@ -13,7 +13,7 @@ PKGS=(
   iproute2 ethtool iputils-ping           # namespace tests
   openvswitch-switch daemonlogger         # mirror interoperability and bench
   chromium                                # HTML report rendering test
-  jq python3 bc procps psmisc netcat-openbsd socat
+  jq python3 bc procps psmisc netcat-openbsd socat time kmod  # test scripts, bench timing
 )
 missing=()
 for p in "${PKGS[@]}"; do
