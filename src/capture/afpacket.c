@@ -449,9 +449,21 @@ int afp_poll(struct afp_ring *const *rings, unsigned n, int timeout_ms)
 	if (rc == 0)
 		return 0;
 	ready = 0;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		/* A pending socket error (ENETDOWN when the interface is set down)
+		 * keeps poll() returning at once until it is read: read it, count
+		 * it, and go on; the ring works again once the interface is up. */
+		if (pfd[i].revents & POLLERR) {
+			int e = 0;
+			socklen_t el = sizeof e;
+			if (getsockopt(rings[i]->fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e) {
+				rings[i]->st.socket_errors++;
+				rings[i]->st.last_error = e;
+			}
+		}
 		if (ring_ready(rings[i]))
 			ready++;
+	}
 	return ready;
 }
 

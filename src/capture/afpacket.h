@@ -67,6 +67,8 @@ struct afp_stats {
 	uint64_t skipped_dir;    /* frames skipped by the direction selection */
 	uint64_t vlan_reinserted;/* frames whose stripped tag was put back */
 	uint64_t snap_cut;       /* frames the ring cut (caplen < wirelen) */
+	uint64_t socket_errors;  /* errors reported on the socket (ENETDOWN: interface set down) */
+	int last_error;          /* the last of them (errno value), 0 if none */
 };
 
 struct afp_ring; /* opaque: socket, mapped ring, cursor in the ring, scratch */
