@@ -46,10 +46,12 @@ t_start=$(date +%s)
 "$GEN" -q -n "$N" "$WORK" tcp64 erspan2 imix || die "genbench failed"
 "$GEN" -q "$WORK" flows1m || die "genbench failed"
 
-# How mirrorsense is run: the read command, summary as JSON (dedup and
-# flows are on by default); the flow table is sized for the 1 M-flow run.
-ms_cmd() { # FILE JSON-OUT
-	echo "$MS read $1 --json --max-flows 2000000"
+# How mirrorsense is run: the read command with its summary as JSON, dedup
+# and flows on (the defaults); the 1 M-flow runs size the flow table for
+# 2 M flows (the default bound is 262144).
+ms_cmd() { # FILE [EXTRA OPTIONS]
+	local f=$1; shift
+	echo "$MS read $f --json $*"
 }
 
 # measure NAME CMD...: best-of-REPEAT CPU seconds and the peak RSS (KiB) of
@@ -127,11 +129,11 @@ done
 
 # Memory per flow: 1 M distinct TCP conversations against a 200k-packet
 # baseline run (same options, so only the flow state differs much).
-measure ms-flows1m $(ms_cmd "$WORK/flows1m.pcap")
+measure ms-flows1m $(ms_cmd "$WORK/flows1m.pcap" --max-flows 2000000)
 big_rss=$M_RSS; big_cpu=$M_CPU; [ "$M_RC" -ne 0 ] && ms_failed=1
-measure ms-base $(ms_cmd "$WORK/tcp64-200k.pcap")
+measure ms-base $(ms_cmd "$WORK/tcp64-200k.pcap" --max-flows 2000000)
 base_rss=$M_RSS
-flows=$(jq -r '.. | objects | (.flows_created? // .flows_total? // empty)' "$WORK/ms-flows1m.out" 2>/dev/null | head -1)
+flows=$(jq -r '.flows.peak // empty' "$WORK/ms-flows1m.out" 2>/dev/null)
 [[ "$flows" =~ ^[0-9]+$ ]] && [ "$flows" -gt 0 ] || flows=1000000
 bpf=$(echo "($big_rss - $base_rss) * 1024 / $flows" | bc -l)
 say ""
