@@ -150,6 +150,16 @@ static void dup_name(const struct pipeline *pl, const struct health *h, uint32_t
 	snprintf(buf, len, "session #%u", idx);
 }
 
+/* Files are named by their base name (the report is read on another host). */
+static const char *input_name(const struct app_opts *o, const struct source *s, unsigned i)
+{
+	if (!s->in[i].live && i < o->nfiles && o->files[i]) {
+		const char *slash = strrchr(o->files[i], '/');
+		return slash && slash[1] ? slash + 1 : o->files[i];
+	}
+	return s->in[i].name;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static struct verify_cli cli;
@@ -277,7 +287,8 @@ int cmd_verify(int argc, char **argv)
 		fflush(stderr);
 	}
 	for (unsigned i = 0; i < j.src.ninputs; i++)
-		health_set_input(h, i, j.src.in[i].name, j.src.in[i].live, j.src.in[i].link_speed_mbps, 0);
+		health_set_input(h, i, input_name(&o, &j.src, i), j.src.in[i].live,
+				 j.src.in[i].link_speed_mbps, 0);
 
 	job_run(&j);
 	if (sink_open)
@@ -285,8 +296,8 @@ int cmd_verify(int argc, char **argv)
 	if (j.src.ops && j.src.ops->refresh_stats)
 		j.src.ops->refresh_stats(&j.src);
 	for (unsigned i = 0; i < j.src.ninputs; i++)
-		health_set_input(h, i, j.src.in[i].name, j.src.in[i].live, j.src.in[i].link_speed_mbps,
-				 j.src.in[i].kernel_drops);
+		health_set_input(h, i, input_name(&o, &j.src, i), j.src.in[i].live,
+				 j.src.in[i].link_speed_mbps, j.src.in[i].kernel_drops);
 	health_finish(h);
 
 	struct health_report_input ri = {

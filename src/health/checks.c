@@ -29,6 +29,8 @@
 
 #include "health/report.h"
 
+#define HEALTH_DUP_MIN 5 /* fewer duplicates never warn */
+
 const char *verdict_name(enum verdict v)
 {
 	static const char *const n[] = { "n/a", "pass", "warn", "fail" };
@@ -605,6 +607,8 @@ static void check_duplicates(struct health_scope *sc, const struct view *v,
 	figures(c, "%.1f%% of frames were duplicates (%llu removed by deduplication)", dp,
 		(unsigned long long)v->duplicates);
 	c->v = by_pct_high(dp, cfg->dup_warn, cfg->dup_fail);
+	if (v->duplicates < HEALTH_DUP_MIN && c->v == VERDICT_WARN)
+		c->v = VERDICT_PASS; /* a stray retransmission judged a copy */
 	if (!v->duplicates)
 		return;
 	/* Where they came from. */
@@ -877,10 +881,10 @@ static void check_deployment(struct health_scope *sc, const struct health_report
 	}
 	char p[300];
 	health_fmt_protos(h->protos, p, sizeof p);
-	figures(c, "%u subnets, %u VLANs (+%s untagged), %llu unicast addresses, %u MAC "
-		   "addresses; broadcast seen in %u subnets; protocols: %s",
-		h->nsubnets, nvlans, h->untagged ? "" : "no ", (unsigned long long)devices, h->nmacs,
-		bcast, p);
+	figures(c, "%u subnets, %u VLANs%s, %llu unicast addresses, %u MAC addresses; broadcast "
+		   "seen in %u subnets; protocols: %s", h->nsubnets, nvlans,
+		h->untagged ? (nvlans ? " and untagged frames" : " (all untagged)") : "",
+		(unsigned long long)devices, h->nmacs, bcast, p);
 	c->v = VERDICT_PASS;
 	if (h->subnet_overflow || h->mac_overflow)
 		figures(c, " (tables full: %llu subnet and %llu MAC entries not kept)",

@@ -32,6 +32,7 @@
 struct conn_dir {
 	bool init;          /* a packet from this side was seen */
 	bool acked_init;    /* acked_to holds a value */
+	bool sent_ack;      /* sent a segment with ACK set: the peer did send */
 	uint8_t nholes;     /* holes in use */
 	uint64_t pkts;      /* packets from this side */
 	uint32_t start;     /* first sequence number seen */
@@ -227,9 +228,11 @@ static void input_time(struct health *h, struct health_input *in, uint64_t ts)
 		in->prev_ns = ts;
 	}
 	if (ts < in->prev_ns) {
+		/* One step back in time (the next packet compares with this one). */
 		in->ooo++;
 		if (in->prev_ns - ts > in->max_back_ns)
 			in->max_back_ns = in->prev_ns - ts;
+		in->prev_ns = ts;
 	} else {
 		uint64_t gap = ts - in->prev_ns;
 		if (gap > in->max_gap_ns) {
@@ -684,6 +687,11 @@ static void conn_judge(struct health *h, struct health_conn *c)
 	int seen = -1;
 	if (!(c->d[0].pkts && c->d[1].pkts)) {
 		seen = c->d[0].pkts ? 0 : 1;
+		/* Only SYNs (or RSTs) from one side: an unanswered attempt, not
+		 * proof that the mirror missed a direction. An ACK is: the peer
+		 * must have sent what it acknowledges. */
+		if (!c->d[seen].sent_ack)
+			return;
 		int client = c->client >= 0 ? c->client : 0;
 		kind = seen == client ? 1 : 2;
 	}
@@ -935,8 +943,10 @@ static void tcp_packet(struct health *h, const struct packet *p, int sess)
 	h->bins_dir[client_side ? 0 : 1][bin_of(h, p->ts_ns)]++;
 	if (!(p->tcp_flags & 0x04)) /* RST: sequence may be anything */
 		conn_data(h, c, side, p->tcp_seq, p->tcp_seq + len, p->ts_ns);
-	if (ack && !(p->tcp_flags & 0x04))
+	if (ack && !(p->tcp_flags & 0x04)) {
+		c->d[side].sent_ack = true;
 		conn_ack(h, c, !side, p->tcp_ack, p->ts_ns);
+	}
 }
 
 /* ---------------------------------------------------------------- frames */

@@ -102,7 +102,7 @@ struct health_input {
 	uint64_t snap_cut;        /* captured shorter than on the wire */
 	uint64_t first_ns, last_ns; /* first / last capture timestamp */
 	uint64_t prev_ns;         /* previous packet's timestamp */
-	uint64_t ooo;             /* timestamps going backwards */
+	uint64_t ooo;             /* steps back in time (packet older than the one before) */
 	uint64_t max_back_ns;     /* largest step back in time */
 	uint64_t gaps;            /* silences longer than gap_s */
 	uint64_t max_gap_ns;      /* longest silence */
