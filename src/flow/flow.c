@@ -26,6 +26,7 @@
  * responder.
  */
 #include "flow/flow.h"
+#include "flow/flow_tcp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +51,19 @@ struct flow_table {
 	uint32_t head[LIST__COUNT];  /* oldest flow of each idle list */
 	uint32_t tail[LIST__COUNT];  /* newest flow of each idle list */
 	uint64_t timeout[LIST__COUNT]; /* idle timeout of each list */
+	struct flow_hole_pool holes; /* unseen TCP ranges of all flows */
 	struct flow_stats stats;     /* counters */
 	struct event_counts *events; /* optional event counters */
 	void (*on_evict)(void *ctx, const struct flow *f); /* eviction callback */
 	void *evict_ctx;             /* its context */
 };
 
-_Static_assert(sizeof(struct flow) <= 240, "struct flow grew: keep it small");
+_Static_assert(sizeof(struct flow) <= 208, "struct flow grew: keep it small");
+
+static uint32_t hole_pool_size(uint32_t max_flows)
+{
+	return max_flows / 2 > FLOW_HOLE_POOL_MIN ? max_flows / 2 : FLOW_HOLE_POOL_MIN;
+}
 
 void flow_config_default(struct flow_config *cfg)
 {
@@ -97,7 +104,10 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 		slots <<= 1;
 	t->flows = calloc(t->cfg.max_flows, sizeof(*t->flows));
 	t->index = calloc(slots, sizeof(*t->index));
-	if (!t->flows || !t->index) {
+	t->holes.cap = hole_pool_size(t->cfg.max_flows);
+	t->holes.holes = calloc(t->holes.cap, sizeof(*t->holes.holes));
+	t->holes.free_head = FLOW_HOLE_NIL;
+	if (!t->flows || !t->index || !t->holes.holes) {
 		flow_table_free(t);
 		return NULL;
 	}
@@ -118,6 +128,7 @@ void flow_table_free(struct flow_table *t)
 		return;
 	free(t->flows);
 	free(t->index);
+	free(t->holes.holes);
 	free(t);
 }
 
@@ -141,7 +152,9 @@ const struct flow_stats *flow_stats(const struct flow_table *t)
 
 size_t flow_bytes_per_flow(void)
 {
-	return sizeof(struct flow) + 2 * sizeof(uint32_t);
+	/* entry + index slots (load <= 1/2) + share of the hole pool */
+	return sizeof(struct flow) + 2 * sizeof(uint32_t) +
+	       sizeof(struct flow_tcp_hole) / 2;
 }
 
 double flow_unseen_pct(uint64_t acked, uint64_t unseen)
@@ -323,7 +336,7 @@ static void index_delete(struct flow_table *t, struct flow *f)
 static void flow_end(struct flow_table *t, struct flow *f,
 		     void (*on_end)(void *ctx, const struct flow *f), void *ctx)
 {
-	flow_tcp_finish(f, &t->stats);
+	flow_tcp_finish(f, &t->holes, &t->stats);
 	if (on_end)
 		on_end(ctx, f);
 	list_unlink(t, f);
@@ -474,6 +487,7 @@ struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)
 		f->first_ns = p->ts_ns;
 		f->last_ns = p->ts_ns;
 		f->hash32 = h32;
+		flow_tcp_init(f);
 		t->index[i] = slot + 1;
 		list_append(t, f, list_of(f));
 		t->stats.created++;
@@ -489,7 +503,8 @@ struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)
 	if (p->ts_ns > f->last_ns)
 		f->last_ns = p->ts_ns;
 	if (f->proto == 6)
-		flow_tcp_packet(f, p, d, t->cfg.tcp_reorder_ns, &t->stats, t->events);
+		flow_tcp_packet(f, p, d, &t->holes, t->cfg.tcp_reorder_ns,
+				&t->stats, t->events);
 	/* Newest end of its idle list (a TCP flow may have changed list). */
 	list_unlink(t, f);
 	list_append(t, f, list_of(f));

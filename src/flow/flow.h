@@ -22,7 +22,8 @@
 #define FLOW_DEFAULT_MAX (1u << 18)     /* 262144 flows, ~64 MiB at most */
 #define FLOW_SESSION_NONE UINT32_MAX    /* flow.session_index not set yet */
 #define FLOW_LIST_FREE 0xff             /* flow.lru_list of an unused slot */
-#define FLOW_TCP_HOLES 2                /* unseen ranges tracked per direction */
+#define FLOW_TCP_MAX_HOLES 64           /* unseen ranges tracked per direction */
+#define FLOW_HOLE_POOL_MIN 4096u        /* hole pool: max(this, max_flows / 2) */
 #define FLOW_DEFAULT_REORDER_NS 50000000ull /* 50 ms reorder allowance */
 
 struct flow_config {
@@ -48,19 +49,13 @@ enum flow_tcp_state {
 
 const char *flow_tcp_state_name(uint8_t state); /* "established", ... */
 
-/* An unseen range of one direction's sequence space: [start, end). */
-struct flow_tcp_hole {
-	uint32_t start;    /* first missing sequence number */
-	uint32_t end;      /* one past the last missing */
-	uint32_t acked_ms; /* ms after flow start when first ACKed, +1; 0 = not yet */
-};
-
-/* Sequence tracking of the data one direction sends. */
+/* Sequence tracking of the data one direction sends (rules in flow_tcp.c). */
 struct flow_tcp_dir {
 	uint32_t max_seen;  /* one past the highest sequence number seen */
 	uint32_t acked_to;  /* the other side's ACKs counted up to here */
-	struct flow_tcp_hole holes[FLOW_TCP_HOLES]; /* ascending, disjoint */
-	uint8_t nholes;     /* holes in use */
+	uint32_t hole_head; /* lowest unseen range (index in the table's hole pool) */
+	uint32_t hole_tail; /* highest unseen range */
+	uint8_t nholes;     /* unseen ranges held (<= FLOW_TCP_MAX_HOLES) */
 	bool init;          /* max_seen/acked_to valid (first data or SYN seen) */
 	bool fin;           /* FIN seen: max_seen - 1 is its sequence number */
 };
@@ -146,7 +141,8 @@ struct flow_stats {
 	uint64_t acked_bytes;   /* over ended flows (+ live ones at flush) */
 	uint64_t unseen_bytes;  /* over ended flows (+ live ones at flush) */
 	uint64_t gap_events;    /* holes judged unseen */
-	uint64_t hole_overflow; /* holes dropped: more than FLOW_TCP_HOLES open */
+	uint64_t hole_overflow; /* holes dropped: FLOW_TCP_MAX_HOLES open or pool empty */
+	uint64_t holes_peak;    /* most unseen ranges held at once (pool use) */
 	uint64_t ack_desync;    /* implausible ACK jumps: tracking restarted */
 };
 
@@ -160,12 +156,5 @@ size_t flow_bytes_per_flow(void);
  * bytes (0 when nothing was ACKed).
  */
 double flow_unseen_pct(uint64_t acked, uint64_t unseen);
-
-/* ---- TCP tracking (flow_tcp.c), used by flow.c ---- */
-void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
-		     uint64_t reorder_ns, struct flow_stats *st,
-		     struct event_counts *ec);
-/* Flow ends: every ACKed hole is unseen now. */
-void flow_tcp_finish(struct flow *f, struct flow_stats *st);
 
 #endif

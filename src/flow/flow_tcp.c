@@ -11,7 +11,8 @@
  *   max_seen  one past the highest sequence number seen (data, or the FIN,
  *             which occupies one number; a SYN's number is not data);
  *   acked_to  how far the other side's ACKs were counted;
- *   holes     up to FLOW_TCP_HOLES ranges below max_seen never seen.
+ *   holes     ranges below max_seen never seen (at most FLOW_TCP_MAX_HOLES
+ *             per direction, taken from a pool shared by the table).
  * Rules:
  *   - tracking starts at the first SYN or data segment of d (a bare ACK or
  *     keep-alive does not start it, so its seq - 1 cannot fake a hole);
@@ -30,11 +31,12 @@
  *   - an ACK or segment more than FLOW_TCP_MAX_JUMP ahead is implausible
  *     (another connection reusing the ports, or corrupt input): tracking
  *     restarts there (flow.tcp_ack_desync), nothing is counted;
- *   - more holes than FLOW_TCP_HOLES: the lowest one, if already ACKed, is
- *     judged unseen at once; otherwise the new hole is dropped (counted in
- *     flow.tcp_hole_overflow; the estimate then errs low, never high).
+ *   - no room for a hole (FLOW_TCP_MAX_HOLES held, or the pool empty): the
+ *     lowest one, if already ACKed, is judged unseen at once; otherwise the
+ *     new hole is dropped (counted in flow.tcp_hole_overflow; the estimate
+ *     then errs low, never high).
  */
-#include "flow/flow.h"
+#include "flow/flow_tcp.h"
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -49,111 +51,198 @@ static int32_t sdiff(uint32_t a, uint32_t b)
 	return (int32_t)(a - b);
 }
 
-static void hole_remove(struct flow_tcp_dir *s, unsigned i)
+/* ---- the pool ---- */
+
+static uint32_t pool_get(struct flow_hole_pool *pool, struct flow_stats *st)
 {
-	for (unsigned k = i + 1; k < s->nholes; k++)
-		s->holes[k - 1] = s->holes[k];
+	uint32_t i;
+	if (pool->free_head != FLOW_HOLE_NIL) {
+		i = pool->free_head;
+		pool->free_head = pool->holes[i].next;
+	} else if (pool->used < pool->cap) {
+		i = pool->used++;
+	} else {
+		return FLOW_HOLE_NIL;
+	}
+	pool->in_use++;
+	if (pool->in_use > st->holes_peak)
+		st->holes_peak = pool->in_use;
+	return i;
+}
+
+static void pool_put(struct flow_hole_pool *pool, uint32_t i)
+{
+	pool->holes[i].next = pool->free_head;
+	pool->free_head = i;
+	pool->in_use--;
+}
+
+static struct flow_tcp_hole *H(struct flow_hole_pool *pool, uint32_t i)
+{
+	return &pool->holes[i];
+}
+
+/* Unlink hole i (whose predecessor is prev, or NIL for the head). */
+static void hole_unlink(struct flow_tcp_dir *s, struct flow_hole_pool *pool,
+			uint32_t prev, uint32_t i)
+{
+	uint32_t next = H(pool, i)->next;
+	if (prev == FLOW_HOLE_NIL)
+		s->hole_head = next;
+	else
+		H(pool, prev)->next = next;
+	if (s->hole_tail == i)
+		s->hole_tail = prev;
 	s->nholes--;
+	pool_put(pool, i);
+}
+
+static void holes_clear(struct flow_tcp_dir *s, struct flow_hole_pool *pool)
+{
+	while (s->hole_head != FLOW_HOLE_NIL)
+		hole_unlink(s, pool, FLOW_HOLE_NIL, s->hole_head);
 }
 
 /*
- * Judge hole i: the part below acked_to is unseen. A remainder above
- * acked_to stays as an un-ACKed hole. Returns true if the hole is gone.
+ * Judge the lowest hole: the part below acked_to is unseen. A remainder
+ * above acked_to stays as an un-ACKed hole. Returns true if it is gone.
  */
-static bool hole_judge(struct flow *f, int d, unsigned i)
+static bool judge_head(struct flow *f, int d, struct flow_hole_pool *pool)
 {
 	struct flow_tcp_dir *s = &f->tcp[d];
-	struct flow_tcp_hole *h = &s->holes[i];
+	uint32_t i = s->hole_head;
+	if (i == FLOW_HOLE_NIL)
+		return false;
+	struct flow_tcp_hole *h = H(pool, i);
 	uint32_t cut = s->acked_to;
 	if (sdiff(cut, h->start) <= 0)
 		return false; /* nothing of it ACKed */
+	f->gap_events[d]++;
 	if (sdiff(h->end, cut) <= 0) {
 		f->unseen_bytes[d] += h->end - h->start;
-		f->gap_events[d]++;
-		hole_remove(s, i);
+		hole_unlink(s, pool, FLOW_HOLE_NIL, i);
 		return true;
 	}
 	f->unseen_bytes[d] += cut - h->start;
-	f->gap_events[d]++;
 	h->start = cut;
 	h->acked_ms = 0;
 	return false;
 }
 
-static void hole_add(struct flow *f, int d, uint32_t start, uint32_t end,
-		     struct flow_stats *st, struct event_counts *ec)
+static void overflow(struct flow_stats *st, struct event_counts *ec)
+{
+	st->hole_overflow++;
+	if (ec)
+		event_count(ec, EV_FLOW_TCP_HOLE_OVERFLOW);
+}
+
+/* Room for one more hole in direction d: index of a fresh entry, or NIL. */
+static uint32_t hole_room(struct flow *f, int d, struct flow_hole_pool *pool,
+			  struct flow_stats *st)
+{
+	struct flow_tcp_dir *s = &f->tcp[d];
+	uint32_t i = FLOW_HOLE_NIL;
+	if (s->nholes < FLOW_TCP_MAX_HOLES)
+		i = pool_get(pool, st);
+	if (i == FLOW_HOLE_NIL && s->hole_head != FLOW_HOLE_NIL &&
+	    H(pool, s->hole_head)->acked_ms && judge_head(f, d, pool))
+		i = pool_get(pool, st); /* an ACKed hole judged early made room */
+	return i;
+}
+
+/* Append [start, end) above every other hole. */
+static void hole_add(struct flow *f, int d, struct flow_hole_pool *pool,
+		     uint32_t start, uint32_t end, struct flow_stats *st,
+		     struct event_counts *ec)
 {
 	struct flow_tcp_dir *s = &f->tcp[d];
 	if (sdiff(end, start) <= 0)
 		return;
-	if (s->nholes && s->holes[s->nholes - 1].end == start &&
-	    s->holes[s->nholes - 1].acked_ms == 0) {
-		s->holes[s->nholes - 1].end = end;
-		return;
-	}
-	if (s->nholes == FLOW_TCP_HOLES) {
-		if (s->holes[0].acked_ms == 0 || !hole_judge(f, d, 0)) {
-			st->hole_overflow++;
-			if (ec)
-				event_count(ec, EV_FLOW_TCP_HOLE_OVERFLOW);
+	if (s->hole_tail != FLOW_HOLE_NIL) {
+		struct flow_tcp_hole *t = H(pool, s->hole_tail);
+		if (t->end == start && t->acked_ms == 0) {
+			t->end = end;
 			return;
 		}
 	}
-	struct flow_tcp_hole *h = &s->holes[s->nholes++];
+	uint32_t i = hole_room(f, d, pool, st);
+	if (i == FLOW_HOLE_NIL) {
+		overflow(st, ec);
+		return;
+	}
+	struct flow_tcp_hole *h = H(pool, i);
 	h->start = start;
 	h->end = end;
 	h->acked_ms = 0;
+	h->next = FLOW_HOLE_NIL;
+	if (s->hole_tail == FLOW_HOLE_NIL)
+		s->hole_head = i;
+	else
+		H(pool, s->hole_tail)->next = i;
+	s->hole_tail = i;
+	s->nholes++;
 }
 
 /* Data [a, b) was seen: take it out of the holes. */
-static void hole_fill(struct flow *f, int d, uint32_t a, uint32_t b,
-		      struct flow_stats *st, struct event_counts *ec)
+static void hole_fill(struct flow *f, int d, struct flow_hole_pool *pool,
+		      uint32_t a, uint32_t b, struct flow_stats *st,
+		      struct event_counts *ec)
 {
 	struct flow_tcp_dir *s = &f->tcp[d];
-	for (unsigned i = 0; i < s->nholes;) {
-		struct flow_tcp_hole *h = &s->holes[i];
-		if (sdiff(a, h->end) >= 0 || sdiff(b, h->start) <= 0) {
-			i++;
-			continue; /* no overlap */
+	uint32_t prev = FLOW_HOLE_NIL;
+	for (uint32_t i = s->hole_head; i != FLOW_HOLE_NIL;) {
+		struct flow_tcp_hole *h = H(pool, i);
+		uint32_t next = h->next;
+		if (sdiff(b, h->start) <= 0)
+			break; /* this and every later hole lie above the data */
+		if (sdiff(a, h->end) >= 0) {
+			prev = i;
+			i = next;
+			continue;
 		}
-		bool low = sdiff(a, h->start) > 0;  /* part below a remains */
-		bool high = sdiff(b, h->end) < 0;   /* part above b remains */
+		bool low = sdiff(a, h->start) > 0; /* part below a remains */
+		bool high = sdiff(b, h->end) < 0;  /* part above b remains */
 		if (!low && !high) {
-			hole_remove(s, i);
+			hole_unlink(s, pool, prev, i);
+			i = next;
 			continue;
 		}
 		if (low && high) {
-			if (s->nholes < FLOW_TCP_HOLES) {
-				for (unsigned k = s->nholes; k > i + 1; k--)
-					s->holes[k] = s->holes[k - 1];
-				s->holes[i + 1] = *h;
-				s->holes[i + 1].start = b;
+			uint32_t n = s->nholes < FLOW_TCP_MAX_HOLES ? pool_get(pool, st)
+								    : FLOW_HOLE_NIL;
+			h = H(pool, i); /* (the pool does not move; keep it obvious) */
+			if (n != FLOW_HOLE_NIL) {
+				struct flow_tcp_hole *u = H(pool, n);
+				*u = *h;
+				u->start = b;
+				u->next = next;
+				h->next = n;
+				if (s->hole_tail == i)
+					s->hole_tail = n;
 				s->nholes++;
 			} else {
-				st->hole_overflow++;
-				if (ec)
-					event_count(ec, EV_FLOW_TCP_HOLE_OVERFLOW);
+				overflow(st, ec); /* the upper part is forgotten */
 			}
 			h->end = a;
-			i += 2;
-			continue;
+			break;
 		}
 		if (low)
 			h->end = a;
 		else
 			h->start = b;
-		i++;
+		prev = i;
+		i = next;
 	}
 }
 
-static void dir_restart(struct flow_tcp_dir *s, uint32_t start, uint32_t end,
-			bool fin)
+static void dir_restart(struct flow_tcp_dir *s, struct flow_hole_pool *pool,
+			uint32_t start, uint32_t end, bool fin)
 {
+	holes_clear(s, pool);
 	s->init = true;
 	s->acked_to = start;
 	s->max_seen = end;
 	s->fin = fin;
-	s->nholes = 0;
 }
 
 static void desync(struct flow_stats *st, struct event_counts *ec)
@@ -163,28 +252,28 @@ static void desync(struct flow_stats *st, struct event_counts *ec)
 		event_count(ec, EV_FLOW_TCP_ACK_DESYNC);
 }
 
-/* Sequence space [start, end) of d was seen; end includes a FIN. */
-static void data_seen(struct flow *f, int d, uint32_t start, uint32_t dend,
-		      uint32_t end, bool fin, struct flow_stats *st,
-		      struct event_counts *ec)
+/* Sequence space [start, end) of d was seen, data up to dend; end includes a FIN. */
+static void data_seen(struct flow *f, int d, struct flow_hole_pool *pool,
+		      uint32_t start, uint32_t dend, uint32_t end, bool fin,
+		      struct flow_stats *st, struct event_counts *ec)
 {
 	struct flow_tcp_dir *s = &f->tcp[d];
 	if (!s->init) {
-		dir_restart(s, start, end, fin);
+		dir_restart(s, pool, start, end, fin);
 		return;
 	}
 	int32_t ahead = sdiff(start, s->max_seen);
 	if (ahead > (int32_t)FLOW_TCP_MAX_JUMP) {
 		desync(st, ec);
-		dir_restart(s, start, end, fin);
+		dir_restart(s, pool, start, end, fin);
 		return;
 	}
 	if (ahead < -(int32_t)FLOW_TCP_MAX_BACK)
 		return; /* stale */
-	if (sdiff(dend, start) > 0)
-		hole_fill(f, d, start, dend, st, ec);
+	if (ahead < 0 && sdiff(dend, start) > 0)
+		hole_fill(f, d, pool, start, dend, st, ec);
 	if (ahead > 0)
-		hole_add(f, d, s->max_seen, start, st, ec);
+		hole_add(f, d, pool, s->max_seen, start, st, ec);
 	if (sdiff(end, s->max_seen) > 0) {
 		s->max_seen = end;
 		s->fin = fin;
@@ -193,8 +282,9 @@ static void data_seen(struct flow *f, int d, uint32_t start, uint32_t dend,
 	}
 }
 
-static void ack_seen(struct flow *f, int d, uint32_t ack, uint32_t now_ms,
-		     struct flow_stats *st, struct event_counts *ec)
+static void ack_seen(struct flow *f, int d, struct flow_hole_pool *pool,
+		     uint32_t ack, uint32_t now_ms, struct flow_stats *st,
+		     struct event_counts *ec)
 {
 	struct flow_tcp_dir *s = &f->tcp[d];
 	if (!s->init || sdiff(ack, s->acked_to) <= 0)
@@ -202,7 +292,7 @@ static void ack_seen(struct flow *f, int d, uint32_t ack, uint32_t now_ms,
 	int32_t ahead = sdiff(ack, s->max_seen);
 	if (ahead > (int32_t)FLOW_TCP_MAX_JUMP) {
 		desync(st, ec);
-		dir_restart(s, ack, ack, false);
+		dir_restart(s, pool, ack, ack, false);
 		return;
 	}
 	uint64_t n = ack - s->acked_to;
@@ -210,35 +300,47 @@ static void ack_seen(struct flow *f, int d, uint32_t ack, uint32_t now_ms,
 	    sdiff(s->max_seen - 1, ack) < 0)
 		n--; /* the FIN's sequence number is not a byte */
 	if (ahead > 0) {
-		hole_add(f, d, s->max_seen, ack, st, ec);
+		hole_add(f, d, pool, s->max_seen, ack, st, ec);
 		s->max_seen = ack;
 		s->fin = false;
 	}
 	f->acked_bytes[d] += n;
 	s->acked_to = ack;
-	for (unsigned i = 0; i < s->nholes; i++)
-		if (s->holes[i].acked_ms == 0 && sdiff(s->holes[i].start, ack) < 0)
-			s->holes[i].acked_ms = now_ms + 1;
+	for (uint32_t i = s->hole_head; i != FLOW_HOLE_NIL; i = H(pool, i)->next) {
+		struct flow_tcp_hole *h = H(pool, i);
+		if (sdiff(h->start, ack) >= 0)
+			break;
+		if (h->acked_ms == 0)
+			h->acked_ms = now_ms + 1;
+	}
 }
 
-/* Judge every hole whose ACK is older than the reorder allowance. */
-static void judge_due(struct flow *f, uint32_t now_ms, uint32_t allow_ms)
+/* Judge the holes whose ACK is older than the reorder allowance. ACKs are
+ * cumulative, so ACKed holes form the low end of the list, oldest first. */
+static void judge_due(struct flow *f, struct flow_hole_pool *pool,
+		      uint32_t now_ms, uint32_t allow_ms)
 {
 	for (int d = 0; d < 2; d++) {
 		struct flow_tcp_dir *s = &f->tcp[d];
-		for (unsigned i = 0; i < s->nholes;) {
-			struct flow_tcp_hole *h = &s->holes[i];
-			if (h->acked_ms && now_ms + 1 - h->acked_ms >= allow_ms &&
-			    hole_judge(f, d, i))
-				continue;
-			i++;
+		while (s->hole_head != FLOW_HOLE_NIL) {
+			struct flow_tcp_hole *h = H(pool, s->hole_head);
+			if (!h->acked_ms || now_ms + 1 - h->acked_ms < allow_ms)
+				break;
+			if (!judge_head(f, d, pool))
+				break;
 		}
 	}
 }
 
+void flow_tcp_init(struct flow *f)
+{
+	for (int d = 0; d < 2; d++)
+		f->tcp[d].hole_head = f->tcp[d].hole_tail = FLOW_HOLE_NIL;
+}
+
 void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
-		     uint64_t reorder_ns, struct flow_stats *st,
-		     struct event_counts *ec)
+		     struct flow_hole_pool *pool, uint64_t reorder_ns,
+		     struct flow_stats *st, struct event_counts *ec)
 {
 	uint8_t fl = p->tcp_flags;
 	st->tcp_packets++;
@@ -271,29 +373,32 @@ void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
 	uint64_t allow = reorder_ns / 1000000u;
 	uint32_t allow_ms = allow > 0xfffffff0u ? 0xfffffff0u : (uint32_t)allow;
 
+	/* Holes whose allowance ran out before this packet are judged first. */
+	judge_due(f, pool, now_ms, allow_ms);
+
 	/* Data (and SYN/FIN sequence numbers) of this direction. */
 	uint32_t start = p->tcp_seq + ((fl & TCP_SYN) ? 1u : 0u);
 	uint32_t dend = start + p->payload_len;
 	uint32_t end = dend + ((fl & TCP_FIN) ? 1u : 0u);
 	bool fin = (fl & TCP_FIN) != 0;
 	if ((fl & TCP_SYN) || p->payload_len || (fin && f->tcp[dir].init))
-		data_seen(f, dir, start, dend, end, fin, st, ec);
+		data_seen(f, dir, pool, start, dend, end, fin, st, ec);
 
 	/* What this packet ACKs of the other direction. */
 	if (fl & TCP_ACK)
-		ack_seen(f, !dir, p->tcp_ack, now_ms, st, ec);
-
-	judge_due(f, now_ms, allow_ms);
+		ack_seen(f, !dir, pool, p->tcp_ack, now_ms, st, ec);
 }
 
-void flow_tcp_finish(struct flow *f, struct flow_stats *st)
+void flow_tcp_finish(struct flow *f, struct flow_hole_pool *pool,
+		     struct flow_stats *st)
 {
 	if (f->proto == 6) {
 		for (int d = 0; d < 2; d++) {
 			struct flow_tcp_dir *s = &f->tcp[d];
-			for (unsigned i = 0; i < s->nholes;)
-				if (!hole_judge(f, d, i))
-					i++;
+			while (s->hole_head != FLOW_HOLE_NIL) {
+				if (!judge_head(f, d, pool))
+					hole_unlink(s, pool, FLOW_HOLE_NIL, s->hole_head);
+			}
 		}
 	}
 	st->acked_bytes += f->acked_bytes[0] + f->acked_bytes[1];

@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEDUP_WAYS 4            /* entries per set */
+#define DEDUP_WAYS 8            /* entries per set (two cache lines) */
 #define DEDUP_KEY_MAX 256       /* bytes copied into the key buffer at most */
 #define DEDUP_NONIP_PREFIX 128  /* non-IP frame bytes hashed */
 #define DEDUP_NOPAYLOAD_PREFIX 128 /* IP bytes hashed when L4 is unknown */
