@@ -105,7 +105,10 @@ int assets_db_open(struct assets *a, bool read_only, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	if (exec(a, "PRAGMA journal_mode=WAL", err, errlen) != 0)
+	/* WAL: readers never block the writer. synchronous=NORMAL: in WAL
+	 * mode a power cut can lose the last save, never corrupt the file. */
+	if (exec(a, "PRAGMA journal_mode=WAL", err, errlen) != 0 ||
+	    exec(a, "PRAGMA synchronous=NORMAL", err, errlen) != 0)
 		return -1;
 	for (int k = v; k < NMIGRATIONS; k++) {
 		char set[64];

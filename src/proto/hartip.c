@@ -29,6 +29,9 @@ bool proto_hartip_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 	if (id != 3)
 		return true;
 	uint8_t delim, cmd;
+	/* Preambles (0xFF) may precede the delimiter. */
+	for (int i = 0; i < 20 && cursor_has(&c, 1) && *cursor_ptr(&c) == 0xff; i++)
+		cursor_skip(&c, 1);
 	if (!cursor_u8(&c, &delim))
 		return true;
 	if (delim & 0x80) {
