@@ -3,7 +3,9 @@
 # open errors of `mirrorsense live`: direction selection, VLAN tags put
 # back after the kernel stripped them, kernel BPF filters that see those
 # tags, and clear messages and exit codes for a missing interface, an
-# interface that is down, a bad filter and a user without CAP_NET_RAW.
+# interface that is down, a bad filter and a user without CAP_NET_RAW; a
+# tunnel port another program holds is reported as such; an interface set
+# down and up again mid-run costs no CPU while down and is captured again.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
 lv_require ring
@@ -58,4 +60,38 @@ ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps
 	--bounding-set=-all "$R/ms-nobody" live -i s0 --duration 1 >/dev/null 2>"$R/e5"
 check_eq no_privilege_exit 71 $?
 check_contains no_privilege_msg "$R/e5" "needs root or CAP_NET_RAW"
+
+# A tunnel port already bound by another program: reported, not fatal.
+lv_bg ip netns exec "$S" socat -u UDP4-RECV:4789 /dev/null
+for i in $(seq 50); do
+	ip netns exec "$S" ss -lun 2>/dev/null | grep -q ':4789 ' && break
+	sleep 0.1
+done
+ip netns exec "$S" "$MS" live -i s0 --duration 1 --json >"$R/inuse.json" 2>"$R/inuse.err"
+check_eq port_in_use_exit 0 $?
+check_eq port_in_use_reported true \
+	"$(jqv "$R/inuse.json" '[.tunnel_termination.host_claims[] | test("in use by another program: vxlan/4789/ipv4")] | any' 2>/dev/null)"
+check_eq port_in_use_rest_claimed true \
+	"$(jqv "$R/inuse.json" '[.tunnel_termination.host_claims[] | test("claimed: gre/ipv4 gre/ipv6 vxlan/4789/ipv6")] | any' 2>/dev/null)"
+kill "$LV_PID" 2>/dev/null
+
+# Interface set down mid-run: no busy loop while down, capture resumes when up.
+if lv_start "$S" "$R/flap" "$MS" -i s0 --json; then
+	ip -n "$S" link set s0 down
+	sleep 0.3
+	t0=$(awk '{print $14 + $15}' "/proc/$LV_SENSOR/stat")
+	sleep 1.5
+	t1=$(awk '{print $14 + $15}' "/proc/$LV_SENSOR/stat")
+	if [ $((t1 - t0)) -le 30 ]; then pass flap_no_busy_loop
+	else fail flap_no_busy_loop "$((t1 - t0)) CPU ticks in 1.5 s while the interface was down"; fi
+	ip -n "$S" link set s0 up
+	sleep 0.5
+	ip netns exec "$G" tcpreplay -q -t -i g0 "$VLANCAP" >/dev/null 2>&1
+	sleep 1.5
+	lv_stop INT
+	check_eq flap_exit 0 "$LV_RC"
+	check_eq flap_captured_after_up "$NVLAN" "$(jqv "$R/flap.out" .totals.packets 2>/dev/null)"
+else
+	fail flap_start "sensor did not start: $(tail -c 300 "$R/flap.err")"
+fi
 done_testing
