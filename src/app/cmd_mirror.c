@@ -47,6 +47,7 @@
 #define MIRROR_DRAIN 256           /* frames taken from one ring per turn */
 #define MIRROR_SLOT_BYTES 65536u   /* largest frame copied (longer: truncated) */
 #define MIRROR_POLL_MS 100         /* wake-up for status lines and --duration */
+#define MIRROR_FINAL_DRAIN 65536u  /* frames still mirrored per ring after a stop */
 
 /* One mirrored interface. */
 struct mirror_if {
@@ -571,6 +572,16 @@ int cmd_mirror(int argc, char **argv)
 		}
 		if (done || (end && now >= end))
 			break;
+	}
+	/* Stopped by a signal or --duration: what the rings already hold was
+	 * captured before the stop, so it is mirrored too (bounded). */
+	for (unsigned j = 0; j < m.nifs && !(count && m.captured >= count); j++) {
+		struct afp_frame f;
+		for (unsigned k = 0; k < MIRROR_FINAL_DRAIN; k++) {
+			if (afp_next(m.ifs[j].ring, &f) != 1)
+				break;
+			mirror_frame(&m, j, &f);
+		}
 	}
 	flush_all(&m);
 	summary(&m, (double)(mono_ns() - t0) / 1e9);

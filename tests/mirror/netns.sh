@@ -125,11 +125,14 @@ mt_cap_stop() {
 
 # mt_mirror_start ARGS...: the mirror in A (ASan build), ready when it says so.
 mt_mirror_start() {
-	ip netns exec "$NA" "$MS" mirror --status 0 "$@" >"$T_TMP/mirror.out" 2>"$T_TMP/mirror.err" &
+	ip netns exec "$NA" "$MS" mirror --status 0.1 "$@" >"$T_TMP/mirror.out" 2>"$T_TMP/mirror.err" &
 	MIRROR_PID=$!
 	MT_PIDS+=("$MIRROR_PID")
 	wait_for "$T_TMP/mirror.err" "mirror: running" 20
 }
+
+# mt_wait_captured N: until a status line says the mirror captured N frames.
+mt_wait_captured() { wait_for "$T_TMP/mirror.err" " captured=$1 " 20; }
 
 # mt_mirror_stop: SIGINT, wait; the summary is in $T_TMP/mirror.out.
 mt_mirror_stop() {
