@@ -25,6 +25,10 @@ enum dl dec_ip_proto_next(struct decoder *d, struct packet *p, uint8_t proto);
 enum dl dec_ip_proto_next(struct decoder *d, struct packet *p, uint8_t proto)
 {
 	(void)d;
+	/* The first piece of a fragmented tunnel that was not reassembled
+	 * holds part of an encapsulated frame: not decoded. */
+	if (p->ip_fragment && (proto == 47 || proto == 4 || proto == 41))
+		return DL_DONE;
 	switch (proto) {
 	case 6: return DL_TCP;
 	case 17: return DL_UDP;

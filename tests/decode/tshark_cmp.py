@@ -2,7 +2,11 @@
 """tshark_cmp.py - compare decodedump --tsv with tshark, packet by packet.
 
 usage: tshark_cmp.py DECODEDUMP CAPTURE [--dd "decodedump options"]
-                     [--ts "tshark options"]
+                     [--ts "tshark options"] [--only 1,2,5-9]
+       tshark_cmp.py DECODEDUMP --manifest FILE WORKDIR ["tshark options"]
+
+--only limits the comparison to the packets listed (crafted captures hold
+malformed packets on purpose, where tshark is lenient and we raise events).
 
 Fields compared where tshark has them (numbers compared as values): mirror session (innermost
 erspan.spanid / vxlan.vni / geneve.vni), first GRE sequence number,
@@ -113,56 +117,50 @@ def expected(t):
     return e
 
 
-def main():
-    args = sys.argv[1:]
-    if len(args) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    dd, cap = args[0], args[1]
-    ddopts, tsopts = [], []
-    i = 2
-    while i < len(args):
-        if args[i] == "--dd":
-            ddopts = shlex.split(args[i + 1])
-        elif args[i] == "--ts":
-            tsopts = shlex.split(args[i + 1])
-        i += 2
+def tshark_rows(cap, tsopts):
     cmd = ["tshark", "-n", "-r", cap, "-T", "fields", "-E", "occurrence=a",
            "-E", "aggregator=,", "-E", "separator=/t"] + tsopts
     for f in FIELDS:
         cmd += ["-e", f]
-    try:
-        ts = subprocess.run(cmd, capture_output=True, text=True, check=True,
-                            timeout=120).stdout.splitlines()
-        ours = subprocess.run([dd, cap, "--tsv"] + ddopts, capture_output=True,
-                              text=True, check=True, timeout=120).stdout.splitlines()
-    except (subprocess.SubprocessError, OSError) as err:
-        print("tool failed: %s" % err)
-        return 2
-    mine = {}
-    for line in ours:
-        parts = line.split("\t")
-        if len(parts) == 2 and parts[1] == "held":
-            mine[parts[0]] = None  # outer fragment kept for reassembly
-            continue
-        if len(parts) != len(OURS):
-            continue
-        mine[parts[0]] = dict(zip(OURS, parts))
-    bad = 0
-    for line in ts:
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                         timeout=300).stdout.splitlines()
+    rows = []
+    for line in out:
         parts = line.split("\t")
         parts += [""] * (len(FIELDS) - len(parts))
-        t = {f: vals(v) for f, v in zip(FIELDS, parts)}
-        n = t["frame.number"][0]
-        if n in mine and mine[n] is None:
-            if not t["ip.src"]:
-                print("%s held but tshark sees no IP" % n)
-                bad += 1
+        rows.append({f: vals(v) for f, v in zip(FIELDS, parts)})
+    return rows
+
+
+def our_rows(dd, cap, ddopts):
+    out = subprocess.run([dd, cap, "--tsv"] + ddopts, capture_output=True,
+                         text=True, check=True, timeout=300).stdout.splitlines()
+    mine = []
+    for line in out:
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[1] == "held":
+            mine.append(None)  # outer fragment kept for reassembly
+        elif len(parts) == len(OURS):
+            mine.append(dict(zip(OURS, parts)))
+        else:
+            raise ValueError("bad decodedump line: %r" % line)
+    return mine
+
+
+def compare(mine, rows, only, say):
+    """Compare our rows with tshark's (same order); returns mismatches."""
+    bad = 0
+    if len(mine) != len(rows):
+        say("packet count: ours=%d tshark=%d" % (len(mine), len(rows)))
+        return 1
+    for idx, (o, t) in enumerate(zip(mine, rows)):
+        n = str(idx + 1)
+        if only is not None and n not in only:
             continue
-        o = mine.get(n)
         if o is None:
-            print("%s missing in decodedump output" % n)
-            bad += 1
+            if not t["ip.src"] and not t["ipv6.src"]:
+                say("%s held but tshark sees no IP" % n)
+                bad += 1
             continue
         e = expected(t)
         for k, v in e.items():
@@ -170,14 +168,91 @@ def main():
                 ours_depth = sum(1 for x in o["chain"].split("/")
                                  if x in ("eth", "ipv4", "ipv6"))
                 if ours_depth < v:  # a header tshark opened stays closed
-                    print("%s depth: ours=%d (%s) tshark=%d (%s)" % (
+                    say("%s depth: ours=%d (%s) tshark=%d (%s)" % (
                         n, ours_depth, o["chain"], v, t["frame.protocols"][0]))
                     bad += 1
                 continue
             if norm(o[k]) != norm(v):
-                print("%s %s: ours=%s tshark=%s" % (n, k, o[k], v))
+                say("%s %s: ours=%s tshark=%s" % (n, k, o[k], v))
                 bad += 1
-    return 1 if bad else 0
+    return bad
+
+
+def parse_only(spec):
+    if spec in ("", "all"):
+        return None
+    only = set()
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        only.update(str(x) for x in range(int(lo), int(hi or lo) + 1))
+    return only
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    dd = args[0]
+    if args[1] == "--manifest":
+        return manifest(dd, args[2], args[3], shlex.split(args[4]) if len(args) > 4 else [])
+    cap = args[1]
+    ddopts, tsopts, only = [], [], None
+    i = 2
+    while i < len(args):
+        if args[i] == "--dd":
+            ddopts = shlex.split(args[i + 1])
+        elif args[i] == "--ts":
+            tsopts = shlex.split(args[i + 1])
+        elif args[i] == "--only":
+            only = parse_only(args[i + 1])
+        i += 2
+    try:
+        rows = tshark_rows(cap, tsopts)
+        mine = our_rows(dd, cap, ddopts)
+    except (subprocess.SubprocessError, OSError, ValueError) as err:
+        print("tool failed: %s" % err)
+        return 2
+    return 1 if compare(mine, rows, only, print) else 0
+
+
+def manifest(dd, path, workdir, tsopts):
+    """Many captures, one tshark run (tshark takes a second to start).
+
+    Each manifest line: NAME<TAB>CAPTURE<TAB>decodedump options<TAB>packets.
+    The captures are concatenated with mergecap (pcapng keeps each link
+    type); tshark's rows are split back by each capture's packet count.
+    Prints "RESULT NAME ok|bad" per line, details before it.
+    """
+    entries = []
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                name, cap, ddo, pk = line.rstrip("\n").split("\t")
+                entries.append((name, cap, shlex.split(ddo), parse_only(pk)))
+    merged = workdir + "/merged.pcapng"
+    try:
+        ours = [our_rows(dd, cap, ddo) for _, cap, ddo, _ in entries]
+        subprocess.run(["mergecap", "-a", "-F", "pcapng", "-w", merged] +
+                       [cap for _, cap, _, _ in entries], check=True,
+                       capture_output=True, timeout=300)
+        rows = tshark_rows(merged, tsopts)
+    except (subprocess.SubprocessError, OSError, ValueError) as err:
+        print("tool failed: %s" % err)
+        return 2
+    pos = 0
+    bad_any = 0
+    for (name, _, _, only), mine in zip(entries, ours):
+        part = rows[pos:pos + len(mine)]
+        pos += len(mine)
+        bad = compare(mine, part, only,
+                      lambda msg, name=name: print("%s: %s" % (name, msg)))
+        print("RESULT %s %s" % (name, "bad" if bad else "ok"))
+        bad_any += bad
+    if pos != len(rows):
+        print("RESULT packet_total bad (ours %d, tshark %d)" % (pos, len(rows)))
+        return 1
+    return 1 if bad_any else 0
 
 
 if __name__ == "__main__":
