@@ -7,8 +7,8 @@
  * and one seed holding its first FUZZ_MAX_PACKETS packets joined by the
  * "MSPK" separator, so that multi-packet state (fragments, dedup, flows,
  * sequence numbers) starts from real traffic. Each seed starts with the two
- * bytes fuzz_decode.c expects (link type selector; options 0, or
- * outer reassembly on for the joined seed). Seed files
+ * bytes fuzz_decode.c expects (link type selector; options 0). The
+ * joined seed turns outer reassembly and, for Ethernet, the verify stage on. Seed files
  * are named by a hash of their content, so duplicates collapse. Files
  * libpcap cannot open are skipped with a note on stderr.
  */
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		size_t jn = 2;
-		joined[0] = (uint8_t)sel;
+		joined[0] = (uint8_t)(sel == 0 ? 128 : sel); /* Ethernet: verify stage on */
 		joined[1] = 16; /* outer reassembly on */
 		struct pcap_pkthdr *h;
 		const u_char *d;
