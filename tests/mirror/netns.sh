@@ -12,11 +12,13 @@
 
 MT_PIDS=()
 MT_NS=()
+MT_ATEXIT=() # commands (strings) run first at cleanup
 
 mt_ns() { echo "mst$$$1"; }
 
 mt_cleanup() {
 	local p
+	for p in "${MT_ATEXIT[@]}"; do eval "$p" >/dev/null 2>&1; done
 	for p in "${MT_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	for p in "${MT_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for p in "${MT_NS[@]}"; do ip netns del "$p" 2>/dev/null; done
