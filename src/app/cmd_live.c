@@ -14,6 +14,7 @@
 
 #include "app/commands.h"
 #include "app/job.h"
+#include "capture/ifinfo.h"
 #include "capture/live.h"
 #include "capture/tunnel_sink.h"
 
@@ -162,6 +163,14 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, " (%llu Mb/s)", (unsigned long long)j.src.in[i].link_speed_mbps);
 	}
 	fprintf(stderr, "%s\n", o.duration_s > 0 ? "" : "; Ctrl-C stops and prints the summary");
+	for (unsigned i = 0; i < j.src.ninputs; i++) {
+		struct ifinfo ii;
+		if (ifinfo_get(j.src.in[i].name, &ii) == 0 && (ii.gro || ii.lro))
+			fprintf(stderr, "mirrorsense live: warning: %s%s%s is on for %s: the kernel hands "
+				"several wire frames over as one (ethtool -K %s gro off lro off)\n",
+				ii.gro ? "GRO" : "", ii.gro && ii.lro ? " and " : "", ii.lro ? "LRO" : "",
+				j.src.in[i].name, j.src.in[i].name);
+	}
 	fflush(stderr);
 
 	job_run(&j);

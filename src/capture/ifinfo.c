@@ -2,7 +2,8 @@
  * ifinfo.c - interface index, flags, MTU and link speed through the
  * classic ioctls (SIOCGIF*, netdevice(7)) and ethtool (linux/ethtool.h:
  * ETHTOOL_GLINKSETTINGS with its two-step mask-size handshake, falling
- * back to the older ETHTOOL_GSET).
+ * back to the older ETHTOOL_GSET; ETHTOOL_GGRO / GFLAGS for the receive
+ * offloads that merge frames).
  */
 #include "capture/ifinfo.h"
 
@@ -91,6 +92,28 @@ static uint64_t link_speed(int fd, const char *ifname, bool *duplex)
 	return speed_gset(fd, &ifr, duplex);
 }
 
+/* GRO / LRO state: both make the capture see several wire frames as one. */
+static void offloads(int fd, const char *ifname, struct ifinfo *info)
+{
+	struct ifreq ifr;
+	struct ethtool_value ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.cmd = ETHTOOL_GGRO;
+	if (ifreq_for(ifname, &ifr) == 0) {
+		ifr.ifr_data = (void *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+			info->gro = ev.data != 0;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.cmd = ETHTOOL_GFLAGS;
+	if (ifreq_for(ifname, &ifr) == 0) {
+		ifr.ifr_data = (void *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+			info->lro = (ev.data & ETH_FLAG_LRO) != 0;
+	}
+}
+
 int ifinfo_get(const char *ifname, struct ifinfo *info)
 {
 	struct ifreq ifr;
@@ -120,6 +143,7 @@ int ifinfo_get(const char *ifname, struct ifinfo *info)
 	if (ifreq_for(ifname, &ifr) == 0 && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
 		info->arphrd = ifr.ifr_hwaddr.sa_family;
 	info->speed_mbps = link_speed(fd, ifname, &info->full_duplex);
+	offloads(fd, ifname, info);
 	close(fd);
 	return 0;
 }

@@ -17,6 +17,8 @@ struct ifinfo {
 	uint64_t speed_mbps;  /* link speed from ethtool, 0 if unknown (veth, down) */
 	bool full_duplex;     /* ethtool duplex, when speed is known */
 	int arphrd;           /* hardware type, ARPHRD_* (linux/if_arp.h), -1 if unknown */
+	bool gro;             /* generic receive offload on: the kernel merges frames */
+	bool lro;             /* large receive offload on: the NIC merges frames */
 };
 
 /* Fill *info for ifname. 0 on success; -1 with errno ENODEV when there is

@@ -61,6 +61,17 @@ ip netns exec "$S" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps
 check_eq no_privilege_exit 71 $?
 check_contains no_privilege_msg "$R/e5" "needs root or CAP_NET_RAW"
 
+# GRO on the capture interface merges frames: warned about at start.
+if ip netns exec "$S" ethtool -K s0 gro on >/dev/null 2>&1; then
+	ip netns exec "$S" "$MS" live -i s0 --duration 0.5 --quiet 2>"$R/gro.err"
+	check_contains gro_warning "$R/gro.err" "warning: GRO is on for s0"
+	ip netns exec "$S" ethtool -K s0 gro off >/dev/null 2>&1
+	ip netns exec "$S" "$MS" live -i s0 --duration 0.5 --quiet 2>"$R/nogro.err"
+	check_not_contains no_gro_no_warning "$R/nogro.err" "warning: GRO"
+else
+	skip gro_warning "cannot switch GRO on for a veth here"
+fi
+
 # A tunnel port already bound by another program: reported, not fatal.
 lv_bg ip netns exec "$S" socat -u UDP4-RECV:4789 /dev/null
 for i in $(seq 50); do
