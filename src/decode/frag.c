@@ -18,8 +18,9 @@
  * pieces drop the whole datagram (decode.frag.overlap): overlaps are how
  * evasion is attempted, and mirror copies never produce them.
  * The lookup is a linear scan of the slots: only tunnel fragments reach it.
- * The payload pool (256 x 64 KiB) is allocated once; the OS backs pages
- * only when a slot first uses them.
+ * A slot's 64 KiB payload buffer is allocated the first time the slot is
+ * used and kept until the decoder is freed: creating a decoder stays cheap,
+ * and a busy table allocates nothing per packet.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,32 +46,25 @@ struct frag_slot {
 	uint32_t pieces;          /* fragments held */
 	uint8_t hdr[FRAG_HDR_MAX];/* first piece's bytes before its payload */
 	uint8_t map[(FRAG_UNITS + 7) / 8]; /* 8-byte units received */
+	uint8_t *data;            /* DECODE_FRAG_MAX payload bytes, lazily */
 };
 
 struct frag_table {
 	struct frag_slot slot[DECODE_FRAG_SLOTS]; /* the datagrams */
-	uint8_t *pool;          /* DECODE_FRAG_SLOTS x DECODE_FRAG_MAX payloads */
 	unsigned used;          /* slots in use */
 };
 
 struct frag_table *frag_new(void)
 {
-	struct frag_table *ft = calloc(1, sizeof(*ft));
-	if (!ft)
-		return NULL;
-	ft->pool = calloc(DECODE_FRAG_SLOTS, DECODE_FRAG_MAX);
-	if (!ft->pool) {
-		free(ft);
-		return NULL;
-	}
-	return ft;
+	return calloc(1, sizeof(struct frag_table));
 }
 
 void frag_free(struct frag_table *ft)
 {
 	if (!ft)
 		return;
-	free(ft->pool);
+	for (unsigned i = 0; i < DECODE_FRAG_SLOTS; i++)
+		free(ft->slot[i].data);
 	free(ft);
 }
 
@@ -140,6 +134,8 @@ static struct frag_slot *slot_new(struct frag_table *ft, const struct frag_key *
 		struct frag_slot *s = &ft->slot[i];
 		if (s->used)
 			continue;
+		if (!s->data && !(s->data = malloc(DECODE_FRAG_MAX)))
+			return NULL; /* counted as a full table */
 		s->used = true;
 		s->pass = false;
 		s->key = *k;
@@ -151,10 +147,6 @@ static struct frag_slot *slot_new(struct frag_table *ft, const struct frag_key *
 	return NULL;
 }
 
-static uint8_t *slot_data(struct frag_table *ft, const struct frag_slot *s)
-{
-	return ft->pool + (size_t)(s - ft->slot) * DECODE_FRAG_MAX;
-}
 
 /* Internet checksum of an IPv4 header (so the rebuilt header is valid). */
 static uint16_t ip_csum(const uint8_t *h, uint32_t len)
@@ -177,7 +169,7 @@ static enum dl rebuild(struct decoder *d, struct frag_slot *s)
 	}
 	uint8_t *out = d->rebuilt;
 	memcpy(out, s->hdr, s->hdr_len);
-	memcpy(out + s->hdr_len, slot_data(ft, s), s->total);
+	memcpy(out + s->hdr_len, s->data, s->total);
 	uint8_t *ip = out + s->l3_off;
 	if (s->key.family == 4) {
 		uint32_t hlen = (uint32_t)(ip[0] & 0x0F) * 4;
@@ -267,7 +259,7 @@ enum dl frag_input(struct decoder *d, struct packet *p,
 		s->have_last = true;
 		s->total = end;
 	}
-	memcpy(slot_data(ft, s) + fp->off, fp->data, fp->len);
+	memcpy(s->data + fp->off, fp->data, fp->len);
 	for (uint32_t u = u0; u < u1; u++)
 		s->map[u / 8] |= (uint8_t)(1u << (u % 8));
 	s->received += fp->len;

@@ -2,13 +2,14 @@
  * decodedump.c - print decode_describe() for every packet of a capture.
  *
  *   decodedump FILE [--vxlan-port N] [--geneve-port N] [--tzsp-port N]
- *              [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv]
+ *              [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv] [--summary]
  *
  * Port options add to the defaults (4789, 6081, 37008). One line per packet
  * handed on by the decoder: "N: description" (N = packet number in the
  * file, from 1); fragments held for reassembly print "N: held". --stats
  * appends the decoder counters and the non-zero event counters; --tsv
- * prints tab-separated fields instead (see print_tsv).
+ * prints tab-separated fields instead (see print_tsv); --summary prints
+ * only what --stats adds.
  * Used by the golden tests (tests/golden) and the tshark cross-check.
  */
 #include <arpa/inet.h>
@@ -23,7 +24,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: decodedump FILE [--vxlan-port N] [--geneve-port N] "
-		"[--tzsp-port N] [--rspan-vlan V] [--no-reassembly] [--stats]\n");
+		"[--tzsp-port N] [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv] [--summary]\n");
 	return 64;
 }
 
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 {
 	struct decode_config cfg;
 	const char *file = NULL;
-	bool stats = false, tsv = false;
+	bool stats = false, tsv = false, summary = false;
 	decode_config_default(&cfg);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 			stats = true;
 		else if (!strcmp(a, "--tsv"))
 			tsv = true;
+		else if (!strcmp(a, "--summary"))
+			summary = stats = true;
 		else if (a[0] != '-' && !file)
 			file = a;
 		else
@@ -146,7 +149,10 @@ int main(int argc, char **argv)
 		p.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
 		p.linktype = linktype;
 		n++;
-		if (!decode_packet(d, &p)) {
+		bool handed_on = decode_packet(d, &p);
+		if (summary)
+			continue;
+		if (!handed_on) {
 			printf(tsv ? "%lu\theld\n" : "%lu: held\n", n);
 			continue;
 		}

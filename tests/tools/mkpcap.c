@@ -2,7 +2,8 @@
  * mkpcap.c - write the crafted captures the decoder tests need and the
  * corpus lacks: ERSPAN III platform sub-headers and granularities, ERSPAN II
  * truncated bit, every GRE flag combination, fragmented ERSPAN and VXLAN
- * (IPv4 and IPv6, in and out of order, overlap, timeout, non-tunnel), Geneve
+ * (IPv4 and IPv6, in and out of order, overlap, timeout, non-tunnel, table
+ * full, too big), Geneve
  * around VXLAN, TZSP on 37008, the link types, and one malformed header per
  * layer.
  *
@@ -583,6 +584,28 @@ static void mk_frag_bad(struct out *o)
 	frag4(o, &b, ip, 1480, first, 1, 0);
 }
 
+/* 257 first pieces of distinct ERSPAN datagrams: the 257th finds the table
+ * (DECODE_FRAG_SLOTS = 256) full. Then a piece that would end beyond
+ * 64 KiB. Compared with decodedump --summary. */
+static void mk_frag_flood(struct out *o)
+{
+	static const int first[] = { 0 };
+	struct b b = { .n = 0 };
+	size_t ip = outer_gre4(&b, 0x1000, 0x88BE, 0, 41);
+	erspan2_hdr(&b, 5, 0, 0, 0, 12, 3);
+	inner_tcp(&b, 0, 1600);
+	end_ipv4(&b, ip);
+	for (int i = 0; i < 257; i++) {
+		new_id(&b, ip);
+		frag4(o, &b, ip, 1480, first, 1, 0);
+	}
+	struct b f = { .n = 0 };
+	putmem(&f, b.d, ip + 20 + 200);
+	set16(&f, ip + 6, 0x2000 | (65400 / 8)); /* MF, offset 65400 */
+	end_ipv4(&f, ip);
+	emit(o, &f);
+}
+
 static void vxlan_hdr(struct b *b, uint32_t vni)
 {
 	put32(b, 0x08000000);
@@ -943,6 +966,7 @@ static const struct {
 	{ "gre_flags", mk_gre_flags },
 	{ "frag_tunnels", mk_frag },
 	{ "frag_bad", mk_frag_bad },
+	{ "frag_flood", mk_frag_flood },
 	{ "geneve_vxlan", mk_geneve_vxlan },
 	{ "tzsp_37008", mk_tzsp },
 	{ "malformed", mk_malformed },
