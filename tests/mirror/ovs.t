@@ -19,14 +19,25 @@ export OVS_RUNDIR=$O OVS_LOGDIR=$O OVS_DBDIR=$O OVS_SYSCONFDIR=$O
 SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 ovsdb-tool create "$O/conf.db" "$SCHEMA" || fail setup "ovsdb-tool"
 ip netns exec "$NS" ovsdb-server "$O/conf.db" --remote="punix:$O/db.sock" \
-	--pidfile="$O/ovsdb-server.pid" --log-file="$O/ovsdb-server.log" -vconsole:off --detach --no-chdir ||
+	--pidfile="$O/ovsdb-server.pid" --log-file="$O/ovsdb-server.log" -vconsole:off --detach --no-chdir 2>/dev/null ||
 	fail setup "ovsdb-server"
-MT_ATEXIT+=("kill \$(cat '$O/ovsdb-server.pid')")
+# stop_daemon PIDFILE: TERM, then wait (5 s at most) until it is gone.
+stop_daemon() {
+	local pid i
+	pid=$(cat "$1" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		[ -d "/proc/$pid" ] || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+}
+MT_ATEXIT+=("stop_daemon '$O/ovsdb-server.pid'")
 VS="ip netns exec $NS ovs-vsctl --db=unix:$O/db.sock --timeout=20"
 $VS --no-wait init
 ip netns exec "$NS" ovs-vswitchd "unix:$O/db.sock" --pidfile="$O/ovs-vswitchd.pid" \
-	--log-file="$O/ovs-vswitchd.log" -vconsole:off --detach --no-chdir || fail setup "ovs-vswitchd"
-MT_ATEXIT=("kill \$(cat '$O/ovs-vswitchd.pid')" "${MT_ATEXIT[@]}")
+	--log-file="$O/ovs-vswitchd.log" -vconsole:off --detach --no-chdir 2>/dev/null || fail setup "ovs-vswitchd"
+MT_ATEXIT=("stop_daemon '$O/ovs-vswitchd.pid'" "${MT_ATEXIT[@]}")
 OF="ip netns exec $NS ovs-ofctl"
 
 # br-phy owns the sensor's tunnel address on s0; br-int holds the tunnel
