@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# tests/proto/identity.t - identity fields of the OT and layer 2 parsers
+# against what tshark's dissectors show for the same packets.
+#
+# Each case runs protodump (tests/tools/protodump.c: the real decoder, then
+# src/proto) over a capture of ../shared/corpus and compares the set of
+# values of one of our identity fields with the set tshark gives for the
+# corresponding field(s) and display filter. A case fails if a value is
+# missing on either side, so every field the inventory claims is
+# cross-checked, and an empty set counts as a failure (a parser that stops
+# finding anything cannot pass).
+. "$(dirname "$0")/../lib.sh"
+PD=${MS_BUILD_ASAN:-$ROOT/build-asan}/protodump
+[ -x "$PD" ] || PD=$MS_BUILD/protodump
+OT=$CORPUS/ot
+scratch
+
+# ours FILE KEY: sorted unique values of identity field KEY (any side).
+ours() {
+	local cache="$T_TMP/pd.$(basename "$1")"
+	[ -f "$cache" ] || "$PD" -i "$1" | tr '|' '\n' >"$cache"
+	sed -n "s/^ *\(src\|dst\|subj\)\.$2=//p" "$cache" | sed 's/[[:space:]]*$//' | sort -u
+}
+# theirs FILE FILTER FIELD...: sorted unique values tshark shows.
+theirs() {
+	local f=$1 y=$2; shift 2
+	local args=()
+	for e in "$@"; do args+=(-e "$e"); done
+	tshark -r "$f" -Y "$y" -T fields -E occurrence=a -E aggregator='|' "${args[@]}" 2>/dev/null |
+		tr '\t|' '\n\n' | sed 's/[[:space:]]*$//' | grep -v '^$' | sort -u
+}
+# same CASE OURS-FILE THEIRS-FILE
+same() {
+	if [ ! -s "$2" ]; then
+		fail "$1" "no values found by the parser"
+	elif cmp -s "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1" "ours: $(tr '\n' ' ' <"$2" | cut -c1-200) tshark: $(tr '\n' ' ' <"$3" | cut -c1-200)"
+	fi
+}
+# xcheck CASE FILE KEY FILTER FIELD...
+xcheck() {
+	local name=$1 f=$2 key=$3 y=$4; shift 4
+	ours "$f" "$key" >"$T_TMP/o"
+	theirs "$f" "$y" "$@" >"$T_TMP/t"
+	same "$name" "$T_TMP/o" "$T_TMP/t"
+}
+
+# tfields FILE FILTER FIELD...: one tshark run for several fields of one
+# file; xcol CASE FILE KEY N then compares our KEY with column N of it.
+tfields() {
+	local f=$1 y=$2; shift 2
+	local args=()
+	for e in "$@"; do args+=(-e "$e"); done
+	tshark -r "$f" -Y "$y" -T fields -E occurrence=a -E aggregator='|' "${args[@]}" \
+		>"$T_TMP/tf" 2>/dev/null
+}
+tcol() {
+	cut -f "$1" "$T_TMP/tf" | tr '|' '\n' | sed 's/[[:space:]]*$//' | grep -v '^$' | sort -u
+}
+xcol() {
+	ours "$2" "$3" >"$T_TMP/o"
+	tcol "$4" >"$T_TMP/t"
+	same "$1" "$T_TMP/o" "$T_TMP/t"
+}
+
+# Modbus/TCP unit identifiers.
+xcheck modbus_unit_id "$OT/arkime_modbus.pcap" unit_id mbtcp mbtcp.unit_id
+
+# DNP3 link addresses (broadcast 0xFFF0-0xFFFF is not a station).
+ours "$OT/zeek_dnp3.pcap" dnp3_addr >"$T_TMP/o"
+theirs "$OT/zeek_dnp3.pcap" dnp3 dnp3.src dnp3.dst | awk '$1 < 65520' | sort -u >"$T_TMP/t"
+same dnp3_addresses "$T_TMP/o" "$T_TMP/t"
+xcheck dnp3_addresses_udp "$OT/zeek_dnp3_udp_read.pcap" dnp3_addr dnp3 dnp3.src dnp3.dst
+
+# S7comm: SZL 0x0011 order number, firmware; SZL 0x001C names; TSAP rack/slot.
+ours "$OT/icsnpp-s7comm_s7ident.pcap" order_number >"$T_TMP/o"
+theirs "$OT/icsnpp-s7comm_s7ident.pcap" 's7comm.szl.xy11.0001.index == 0x0001' \
+	s7comm.szl.xy11.0001.anz | head -1 >"$T_TMP/t"
+same s7_order_number "$T_TMP/o" "$T_TMP/t"
+ours "$OT/icsnpp-s7comm_s7ident.pcap" firmware >"$T_TMP/o"
+tshark -r "$OT/icsnpp-s7comm_s7ident.pcap" -Y 's7comm.szl.xy11.0001.index' -T fields \
+	-E occurrence=a -E aggregator=' ' -e s7comm.szl.xy11.0001.index \
+	-e s7comm.szl.xy11.0001.ausbg -e s7comm.szl.xy11.0001.ausbe 2>/dev/null |
+	awk '{ n = split($0, f, "\t"); split(f[1], i, " "); split(f[2], g, " "); split(f[3], e, " ");
+	       for (k in i) if (i[k] == "0x0007")
+	         printf "V%d.%d.%d\n", g[k] % 256, int(e[k] / 256), e[k] % 256 }' | sort -u >"$T_TMP/t"
+same s7_firmware "$T_TMP/o" "$T_TMP/t"
+F="$OT/icsnpp-s7comm_s7ident.pcap"
+tfields "$F" s7comm.szl.001c.0001.name s7comm.szl.001c.0001.name s7comm.szl.001c.0005.serialn \
+	s7comm.szl.001c.0007.cputypname
+xcol s7_plc_name "$F" plc_name 1
+xcol s7_serial "$F" serial 2
+xcol s7_module_type "$F" module_type 3
+ours "$OT/icsnpp-s7comm_s7ident.pcap" rack >"$T_TMP/o"
+ours "$OT/icsnpp-s7comm_s7ident.pcap" slot >>"$T_TMP/o"
+theirs "$OT/icsnpp-s7comm_s7ident.pcap" 'cotp.type == 0x0e' cotp.dst-tsap |
+	while read -r t; do v=$(( t % 256 )); echo $(( v / 32 )); echo $(( v % 32 )); done |
+	sort -u >"$T_TMP/t"
+same s7_rack_slot "$T_TMP/o" "$T_TMP/t"
+
+# EtherNet/IP List Identity.
+F="$OT/sv_enip-alert_enip_test1.pcap"
+ours "$F" vendor_id >"$T_TMP/o"
+theirs "$F" enip.lir.vendor enip.lir.vendor | while read -r v; do echo $(( v )); done >"$T_TMP/t"
+same enip_vendor_id "$T_TMP/o" "$T_TMP/t"
+tfields "$F" enip.lir.devtype enip.lir.devtype enip.lir.prodcode enip.lir.serial enip.lir.name
+xcol enip_device_type "$F" device_type 1
+xcol enip_product_code "$F" product_code 2
+xcol enip_serial "$F" serial 3
+xcol enip_product_name "$F" product 4
+ours "$F" revision >"$T_TMP/o"
+theirs "$F" enip.lir.revision enip.lir.revision | awk '{ printf "%d.%d\n", int($1 / 256), $1 % 256 }' >"$T_TMP/t"
+same enip_revision "$T_TMP/o" "$T_TMP/t"
+
+# BACnet I-Am: device instance and vendor ID.
+# (arkime's capture also has BACnet over 802.2 LLC, which is not BACnet/IP.)
+for f in arkime_bacnet-stack-services.pcap ndpi_bacnet.pcap icsnpp-bacnet_bacnet_example.pcap; do
+	n=${f%.pcap}
+	tfields "$OT/$f" 'bvlc && bacapp.unconfirmed_service == 0' bacapp.instance_number \
+		bacapp.vendor_identifier
+	xcol "bacnet_iam_instance_$n" "$OT/$f" device_instance 1
+	xcol "bacnet_iam_vendor_$n" "$OT/$f" vendor_id 2
+done
+
+# IEC 60870-5-104 common address.
+xcheck iec104_common_address "$OT/iti_090813_diverse.pcap" common_address iec60870_asdu iec60870_asdu.addr
+xcheck iec104_common_address_rmi "$OT/iti_JavaRMI_and_IEC_Misc.pcap" common_address iec60870_asdu iec60870_asdu.addr
+
+# IEC 61850 GOOSE (untagged and 802.1Q tagged).
+for f in iti_GOOSE.pcap iti_Sample_File_GOOSE.pcap; do
+	n=${f%.pcap}
+	tfields "$OT/$f" goose goose.gocbRef goose.datSet goose.goID goose.appid
+	xcol "goose_gocb_ref_$n" "$OT/$f" gocb_ref 1
+	xcol "goose_dataset_$n" "$OT/$f" dataset 2
+	xcol "goose_go_id_$n" "$OT/$f" go_id 3
+	xcol "goose_app_id_$n" "$OT/$f" app_id 4
+done
+
+# PROFINET DCP identify answers.
+F="$OT/iti_ChangeIPUsingDCP.pcap"
+tfields "$F" 'pn_dcp.service_type == 1' pn_dcp.suboption_device_nameofstation \
+	pn_dcp.suboption_device_devicevendorvalue pn_dcp.suboption_vendor_id pn_dcp.suboption_device_id
+xcol pn_dcp_station_name "$F" station_name 1
+xcol pn_dcp_station_type "$F" station_type 2
+xcol pn_dcp_vendor_id "$F" vendor_id 3
+xcol pn_dcp_device_id "$F" device_id 4
+F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
+xcheck pn_dcp_station_name_mixed "$F" station_name 'pn_dcp.service_type == 1' pn_dcp.suboption_device_nameofstation
+
+# LLDP system name and port ID (the switch and port a mirror comes from).
+F="$OT/iti_Profinet_Failed.pcap"
+tfields "$F" lldp lldp.tlv.system.name lldp.port.id
+xcol lldp_system_name "$F" system_name 1
+xcol lldp_port_id "$F" port_id 2
+F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
+xcheck lldp_port_id_mixed "$F" port_id lldp lldp.port.id
+
+# CDP inside ERSPAN type II: decapsulated, then parsed.
+F="$CORPUS/mirror/sv_decode-erspan-typeII-01_input.pcap"
+tfields "$F" cdp cdp.deviceid cdp.portid cdp.platform
+xcol cdp_device_id_erspan "$F" system_name 1
+xcol cdp_port_id_erspan "$F" port_id 2
+xcol cdp_platform_erspan "$F" platform 3
+
+# STP root bridge.
+ours "$OT/icsnpp-enip_enip_cip_example.pcap" stp_root | sed 's|^.*/||' >"$T_TMP/o"
+theirs "$OT/icsnpp-enip_enip_cip_example.pcap" stp stp.root.hw >"$T_TMP/t"
+same stp_root_bridge "$T_TMP/o" "$T_TMP/t"
+
+# DHCP host name and vendor class (subject: the client's MAC).
+F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
+tfields "$F" dhcp dhcp.option.hostname dhcp.option.vendor_class_id
+xcol dhcp_hostname "$F" hostname 1
+xcol dhcp_vendor_class "$F" vendor_class 2
+
+# OPC UA Hello endpoint URL.
+xcheck opcua_endpoint "$OT/ndpi_opc-ua.pcap" endpoint_url opcua.transport.endpoint opcua.transport.endpoint
+xcheck opcua_endpoint_v6 "$OT/icsnpp-opcua_open62541_client-server_mainloop.pcap" endpoint_url \
+	opcua.transport.endpoint opcua.transport.endpoint
+
+# Omron FINS controller data read: model and version.
+tfields "$OT/ndpi_fins.pcap" omron.controller.model omron.controller.model omron.controller.version
+xcol fins_model "$OT/ndpi_fins.pcap" model 1
+xcol fins_version "$OT/ndpi_fins.pcap" version 2
+
+# NetBIOS names a host registers for itself (unique names, <00>/<20>).
+F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
+ours "$F" netbios_name >"$T_TMP/o"
+theirs "$F" '(nbns.flags.opcode == 5 || nbns.flags.opcode == 8) && nbns.nb_flags.group == 0' nbns.name |
+	sed -n 's/<\(00\|20\)>.*$//p' | sort -u >"$T_TMP/t"
+same nbns_registered_names "$T_TMP/o" "$T_TMP/t"
+
+done_testing
