@@ -144,6 +144,8 @@ struct flow_stats {
 	uint64_t hole_overflow; /* holes dropped: FLOW_TCP_MAX_HOLES open or pool empty */
 	uint64_t holes_peak;    /* most unseen ranges held at once (pool use) */
 	uint64_t ack_desync;    /* implausible ACK jumps: tracking restarted */
+	uint64_t tcp_reused;    /* SYN with a new ISN on a tracked flow: restarted */
+	uint64_t tcp_fragmented; /* first fragments of TCP segments: tracking paused */
 };
 
 const struct flow_stats *flow_stats(const struct flow_table *t);

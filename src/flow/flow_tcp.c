@@ -28,6 +28,11 @@
  *     is still unfilled tcp_reorder_ns after it was ACKed, or at flow end:
  *     a mirror often delivers a data segment slightly after the ACK of it,
  *     and that must not count as loss. Each judged hole is one gap event;
+ *   - a SYN whose sequence number is not at or just behind max_seen starts
+ *     a new connection on the same ports: tracking restarts (tcp_reused);
+ *   - the first fragment of an IP-fragmented segment stops tracking of its
+ *     direction until the next whole segment (the other fragments carry
+ *     data that never reaches the flow table);
  *   - an ACK or segment more than FLOW_TCP_MAX_JUMP ahead is implausible
  *     (another connection reusing the ports, or corrupt input): tracking
  *     restarts there (flow.tcp_ack_desync), nothing is counted;
@@ -332,6 +337,17 @@ static void judge_due(struct flow *f, struct flow_hole_pool *pool,
 	}
 }
 
+/*
+ * A SYN of a tracked direction is a retransmission or a late copy when it
+ * lies at or a little behind max_seen (the old ISN + 1 is at or below
+ * acked_to); anywhere else it starts a new connection with a new ISN.
+ */
+static bool syn_is_new(const struct flow_tcp_dir *s, uint32_t start)
+{
+	uint32_t behind = s->max_seen - start;
+	return behind >= FLOW_TCP_MAX_JUMP;
+}
+
 void flow_tcp_init(struct flow *f)
 {
 	for (int d = 0; d < 2; d++)
@@ -381,8 +397,28 @@ void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
 	uint32_t dend = start + p->payload_len;
 	uint32_t end = dend + ((fl & TCP_FIN) ? 1u : 0u);
 	bool fin = (fl & TCP_FIN) != 0;
-	if ((fl & TCP_SYN) || p->payload_len || (fin && f->tcp[dir].init))
+	if ((fl & TCP_SYN) && f->tcp[dir].init && syn_is_new(&f->tcp[dir], start)) {
+		/* The ports were reused by a new connection (new ISN). */
+		st->tcp_reused++;
+		dir_restart(&f->tcp[dir], pool, start, end, fin);
+		if (!(fl & TCP_ACK)) {
+			holes_clear(&f->tcp[!dir], pool);
+			f->tcp[!dir].init = false;
+			f->tcp[!dir].fin = false;
+			f->tcp_state = FLOW_TCP_SYN_SENT;
+			f->fin_dirs = 0;
+			f->saw_synack = false;
+		}
+	} else if (p->ip_fragment) {
+		/* First fragment of a segment: the rest of its data never comes
+		 * through here, so stop tracking this direction until the next
+		 * whole segment starts it again. */
+		holes_clear(&f->tcp[dir], pool);
+		f->tcp[dir].init = false;
+		st->tcp_fragmented++;
+	} else if ((fl & TCP_SYN) || p->payload_len || (fin && f->tcp[dir].init)) {
 		data_seen(f, dir, pool, start, dend, end, fin, st, ec);
+	}
 
 	/* What this packet ACKs of the other direction. */
 	if (fl & TCP_ACK)

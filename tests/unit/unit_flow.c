@@ -688,6 +688,61 @@ static void test_unseen_retrans_keepalive(void)
 	      st.ack_desync, e.unseen[0]);
 }
 
+/* Ports reused by a new connection; IP-fragmented segments. */
+static void test_reuse_fragments(void)
+{
+	struct flow_stats st;
+	conv_init(&C, 1000, 5000);
+	bulk(&C, 20, 1000);
+	closing(&C);
+	C.cseq = 0x80001000u; /* the new connection's ISNs */
+	C.sseq = 0x20000000u;
+	add(&C, 0, F_SYN, 0);
+	add(&C, 1, F_SYN | F_ACK, 0);
+	add(&C, 0, F_ACK, 0);
+	bulk(&C, 20, 500);
+	closing(&C);
+	struct ended e = run(&C, NULL, &st);
+	check("tcp_port_reuse", e.n == 1 && st.tcp_reused == 1 && e.unseen[0] == 0 &&
+	      e.unseen[1] == 0 && e.acked[0] == 30000,
+	      "reused %" PRIu64 " unseen %" PRIu64 "/%" PRIu64 " acked %" PRIu64,
+	      st.tcp_reused, e.unseen[0], e.unseen[1], e.acked[0]);
+
+	/* A retransmitted SYN is not a new connection. */
+	conv_init(&C, 1000, 5000);
+	C.s[C.n] = C.s[0];
+	C.s[C.n++].ts = C.ts;
+	C.ts += 100000;
+	bulk(&C, 5, 1000);
+	e = run(&C, NULL, &st);
+	check("tcp_syn_retransmitted", st.tcp_reused == 0 && e.acked[0] == 5000 &&
+	      e.unseen[0] == 0, "reused %" PRIu64, st.tcp_reused);
+
+	/* Segment 3 was IP-fragmented: its first fragment carries 1000 of
+	 * 1400 bytes, the rest never reaches the flow table. Not loss. */
+	conv_init(&C, 1000, 5000);
+	bulk(&C, 10, 1400);
+	closing(&C);
+	struct flow_config cfg;
+	flow_config_default(&cfg);
+	struct flow_table *t = flow_table_new(&cfg);
+	int k = find_data(&C, 3), d;
+	for (int i = 0; i < C.n; i++) {
+		struct packet p = tcppkt(&C.s[i]);
+		if (i == k) {
+			p.ip_fragment = p.ip_first_fragment = true;
+			p.payload_len = 1000;
+		}
+		flow_update(t, &p, &d);
+	}
+	memset(&e, 0, sizeof(e));
+	flow_flush(t, on_end, &e);
+	check("tcp_fragmented_segment_not_loss", e.unseen[0] == 0 &&
+	      flow_stats(t)->tcp_fragmented == 1 && e.acked[0] > 0,
+	      "unseen %" PRIu64 " acked %" PRIu64, e.unseen[0], e.acked[0]);
+	flow_table_free(t);
+}
+
 /* Deterministic pseudo-random numbers (xorshift32). */
 static uint32_t xs(uint32_t *s)
 {
@@ -788,6 +843,7 @@ int main(void)
 	test_unseen_exact();
 	test_unseen_reorder();
 	test_unseen_retrans_keepalive();
+	test_reuse_fragments();
 	test_unseen_random();
 	return failures ? 1 : 0;
 }
