@@ -5,7 +5,9 @@
 # tags, and clear messages and exit codes for a missing interface, an
 # interface that is down, a bad filter and a user without CAP_NET_RAW; a
 # tunnel port another program holds is reported as such; an interface set
-# down and up again mid-run costs no CPU while down and is captured again.
+# down and up again mid-run costs no CPU while down and is captured again;
+# a ring that overflows (sensor stopped with SIGSTOP) reports kernel drops
+# that add up exactly with the packets captured.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/netns.sh"
 lv_require ring
@@ -104,5 +106,24 @@ if lv_start "$S" "$R/flap" "$MS" -i s0 --json; then
 	check_eq flap_captured_after_up "$NVLAN" "$(jqv "$R/flap.out" .totals.packets 2>/dev/null)"
 else
 	fail flap_start "sensor did not start: $(tail -c 300 "$R/flap.err")"
+fi
+
+# Ring overflow: a 1 MiB ring, the sensor frozen while 20000 frames arrive.
+SENT=20000
+if lv_start "$S" "$R/drop" "$MS" -i s0 --json --ring-mb 1; then
+	kill -STOP "$LV_SENSOR"
+	ip netns exec "$G" "$LIVEGEN" send -i g0 --kind udp --count "$SENT" --pps 100000 >/dev/null ||
+		fail drops_send "livegen failed"
+	kill -CONT "$LV_SENSOR"
+	sleep 1.5
+	lv_stop INT
+	got=$(jqv "$R/drop.out" .totals.packets 2>/dev/null)
+	drops=$(jqv "$R/drop.out" .totals.kernel_drops 2>/dev/null)
+	if [ "${drops:-0}" -gt 0 ] 2>/dev/null; then pass kernel_drops_reported
+	else fail kernel_drops_reported "no kernel drops after overflowing a 1 MiB ring ($got captured)"; fi
+	check_eq kernel_drops_exact "$SENT" "$(( ${got:-0} + ${drops:-0} ))"
+	check_eq kernel_drops_per_input "$drops" "$(jqv "$R/drop.out" '.inputs[0].kernel_drops' 2>/dev/null)"
+else
+	fail drops_start "sensor did not start: $(tail -c 300 "$R/drop.err")"
 fi
 done_testing
