@@ -98,7 +98,7 @@ static void plot_traffic(FILE *f, const struct health *h, double bin_s, double s
 				ymax = r;
 		}
 	fprintf(f, "<h3>Traffic over time per input (Mbit/s)</h3>\n<svg id='plot-traffic' "
-		   "xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img'>", PW, PH);
+		   "width='%d' height='%d' role='img'>", PW, PH);
 	axes(f, ymax, "Mbit/s", secs);
 	unsigned k = 0;
 	for (unsigned i = 0; i < h->ninputs; i++) {
@@ -139,7 +139,7 @@ static void plot_dirs(FILE *f, const struct health *h, double secs)
 		   "(%.1f%%)</p>\n", (unsigned long long)h->dir_pkts[0],
 		t ? 100.0 * (double)h->dir_pkts[0] / (double)t : 0, (unsigned long long)h->dir_pkts[1],
 		t ? 100.0 * (double)h->dir_pkts[1] / (double)t : 0);
-	fprintf(f, "<svg id='plot-directions' xmlns='http://www.w3.org/2000/svg' width='%d' "
+	fprintf(f, "<svg id='plot-directions' width='%d' "
 		   "height='%d' role='img'>", PW, PH);
 	axes(f, ymax, "pkts", secs);
 	series(f, a, n, ymax, palette[0], "series-c2s");
@@ -148,7 +148,7 @@ static void plot_dirs(FILE *f, const struct health *h, double secs)
 	legend(f, 1, palette[1], "server -> client");
 	/* Share bar. */
 	double share = t ? (double)h->dir_pkts[0] / (double)t : 0;
-	fprintf(f, "</svg>\n<svg id='bar-directions' xmlns='http://www.w3.org/2000/svg' width='%d' "
+	fprintf(f, "</svg>\n<svg id='bar-directions' width='%d' "
 		   "height='22'><rect x='0' y='2' width='%.1f' height='18' fill='%s'/><rect x='%.1f' "
 		   "y='2' width='%.1f' height='18' fill='%s'/></svg>\n", PW, share * PW, palette[0],
 		share * PW, (1 - share) * PW, palette[1]);
@@ -178,7 +178,7 @@ static void plot_loss(FILE *f, const struct health *h, double secs)
 	for (unsigned i = 0; i < n; i++)
 		if (b[i] > bmax)
 			bmax = b[i];
-	fprintf(f, "<h3>Loss over time</h3>\n<svg id='plot-loss' xmlns='http://www.w3.org/2000/svg' "
+	fprintf(f, "<h3>Loss over time</h3>\n<svg id='plot-loss' "
 		   "width='%d' height='%d' role='img'>", PW, PH);
 	axes(f, ymax > 0 ? ymax : 1, "% unseen", secs);
 	series(f, a, n, ymax > 0 ? ymax : 1, palette[3], "series-tcp-unseen");
@@ -217,8 +217,12 @@ static void subnet_table(FILE *f, const struct health *h)
 			fprintf(f, "<tr><td>%s</td><td>%llu</td><td>%u</td><td>%u%s</td><td>%s</td><td>",
 				name, (unsigned long long)s->packets, health_subnet_hosts(s), s->nmacs,
 				s->macs_overflow ? "+" : "", s->broadcast ? "yes" : "no");
-			for (unsigned i = 0; i < s->nvlans; i++)
-				fprintf(f, i ? ", %u" : "%u", s->vlans[i]);
+			for (unsigned i = 0; i < s->nvlans; i++) {
+				if (s->vlans[i])
+					fprintf(f, i ? ", %u" : "%u", s->vlans[i]);
+				else
+					fprintf(f, i ? ", untagged" : "untagged");
+			}
 			fprintf(f, "</td><td>");
 			if (s->dirs.conns)
 				fprintf(f, "%.0f%%", 100.0 * (double)s->dirs.both / (double)s->dirs.conns);
