@@ -12,12 +12,12 @@ LIVEGEN=${MS_BUILD}/livegen
 
 lv_cleanup() {
 	local p n
-	for p in "${LV_PIDS[@]}"; do
+	# Only jobs of this shell that were not reaped yet: their ids cannot
+	# have been reused by another process.
+	for p in $(jobs -p); do
 		kill -KILL "$p" 2>/dev/null
 	done
-	for p in "${LV_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	wait 2>/dev/null
 	for n in "${LV_NSLIST[@]}"; do
 		ip netns del "$n" 2>/dev/null
 	done
