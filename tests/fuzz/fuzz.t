@@ -2,14 +2,14 @@
 # tests/fuzz/fuzz.t - builds the libFuzzer targets (tests/fuzz/build.sh) and
 # runs each for a bounded time: fuzz_decode (decoders + whole pipeline) and,
 # when present, fuzz_proto (OT protocol parsers). Targets run side by side,
-# FUZZ_SECONDS each (default 45; at most 110 s of wall time in all), with a
+# FUZZ_SECONDS each (default 40; at most 110 s of wall time in all), with a
 # fixed seed (MS_FUZZ_SEED) so that a run can be repeated. Any crash, leak,
 # UBSan report, timeout or RSS blow-up fails the case; the input that did it
 # is kept under tests/out/fuzz/fuzz/ (reproduce: build-fuzz/fuzz_NAME FILE).
 # Every crash ever found becomes a named capture in tests/regress/.
 source "$(dirname "$0")/../lib.sh"
 OUT=${MS_BUILD_FUZZ:-$ROOT/build-fuzz}
-SECS=${FUZZ_SECONDS:-45}
+SECS=${FUZZ_SECONDS:-40}
 SEED=${MS_FUZZ_SEED:-20261206}
 
 if ! command -v clang >/dev/null; then
