@@ -55,6 +55,9 @@ check_eq bad_filter_exit 64 $?
 check_contains bad_filter_msg "$R/e3" "bad filter"
 ip netns exec "$S" "$MS" live --duration 1 >/dev/null 2>"$R/e4"
 check_eq no_interface_exit 64 $?
+check_rc bad_direction_exit 64 "$MS" live -i s0 --direction sideways
+check_rc bad_ring_size_exit 64 "$MS" live -i s0 --ring-mb 0
+check_rc file_argument_exit 64 "$MS" live -i s0 "$VLANCAP"
 # Without CAP_NET_RAW: a copy of the binary that user nobody may run,
 # started as nobody with no capabilities at all.
 cp "$MS" "$R/ms-nobody" && chmod 755 "$R" "$R/ms-nobody"
