@@ -887,6 +887,89 @@ static void mk_malformed(struct out *o)
 	end_udp(&b, u);
 	end_ipv4(&b, ip);
 	emit(o, &b);
+	/* 27 ARP shorter than its addresses. 28 ICMP with 2 bytes. */
+	b.n = 0;
+	eth(&b, 0x0806);
+	put16(&b, 1);
+	put16(&b, 0x0800);
+	put8(&b, 6);
+	put8(&b, 4);
+	put16(&b, 1);
+	fill(&b, 10, 0);
+	emit(o, &b);
+	b.n = 0;
+	eth(&b, 0x0800);
+	ip = ipv4(&b, 1, "198.51.100.1", "198.51.100.2");
+	put16(&b, 0x0800);
+	end_ipv4(&b, ip);
+	emit(o, &b);
+	/* 29 E-Tag, 30 VN-Tag, 31 PBB I-Tag: frames ending inside the tag. */
+	static const unsigned tags[] = { 0x893F, 0x8926, 0x88E7 };
+	for (int k = 0; k < 3; k++) {
+		b.n = 0;
+		eth(&b, tags[k]);
+		put16(&b, 0);
+		emit(o, &b);
+	}
+	/* 32 Arista sub-type 2. 33 NSH length 1 word. 34 MPLS payload nibble 9. */
+	b.n = 0;
+	eth(&b, 0xD28B);
+	put16(&b, 2);
+	put16(&b, 0x0010);
+	fill(&b, 12, 0);
+	emit(o, &b);
+	b.n = 0;
+	eth(&b, 0x894F);
+	put16(&b, 0x0001);
+	put8(&b, 1);
+	put8(&b, 1);
+	fill(&b, 12, 0);
+	emit(o, &b);
+	b.n = 0;
+	eth(&b, 0x8847);
+	put32(&b, (16u << 12) | 0x100 | 64);
+	fill(&b, 20, 0x90);
+	emit(o, &b);
+	/* 35 ERSPAN II header cut by the capture. */
+	b.n = 0;
+	ip = outer_gre4(&b, 0x1000, 0x88BE, 0, 1);
+	erspan2_hdr(&b, 1, 0, 0, 0, 2, 3);
+	inner_icmp(&b);
+	end_ipv4(&b, ip);
+	emit_cut(o, &b, 14 + 20 + 8 + 4);
+	/* 36 VXLAN-GPE next protocol 9. */
+	b.n = 0;
+	eth(&b, 0x0800);
+	ip = ipv4(&b, 17, "203.0.113.1", "203.0.113.2");
+	u = udp(&b, 1, 4790);
+	put32(&b, 0x0C000009);
+	put32(&b, 1u << 8);
+	fill(&b, 8, 0);
+	end_udp(&b, u);
+	end_ipv4(&b, ip);
+	emit(o, &b);
+	/* 37 IPv6 payload length beyond the frame. 38 IPv6 cut by the capture. */
+	for (int k = 0; k < 2; k++) {
+		b.n = 0;
+		eth(&b, 0x86DD);
+		ip = ipv6(&b, 17, "2001:db8::1", "2001:db8::2");
+		u = udp(&b, 1, 2);
+		fill(&b, 16, 0);
+		end_udp(&b, u);
+		end_ipv6(&b, ip);
+		if (k == 0) {
+			set16(&b, ip + 4, 500);
+			emit(o, &b);
+		} else {
+			emit_cut(o, &b, 14 + 30);
+		}
+	}
+	/* 39 WCCP v2 redirect header cut short on the wire. */
+	b.n = 0;
+	ip = outer_gre4(&b, 0x0000, 0x883E, 0, 0);
+	put16(&b, 0x0100);
+	end_ipv4(&b, ip);
+	emit(o, &b);
 }
 
 /* The same ICMP packet under each link type the decoders know. */
