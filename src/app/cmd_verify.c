@@ -17,6 +17,7 @@
 
 #include "app/commands.h"
 #include "app/job.h"
+#include "assets/assets.h"
 #include "capture/live.h"
 #include "capture/tunnel_sink.h"
 #include "health/expect.h"
@@ -312,8 +313,27 @@ int cmd_verify(int argc, char **argv)
 		dup_name(j.pl, h, st->dup_pairs[i].copy_session, d->copy, sizeof d->copy);
 		d->packets = st->dup_pairs[i].packets;
 	}
+	struct health_subnet_inventory *inv = NULL;
+	if (j.assets) {
+		ri.have_inventory = true;
+		ri.devices_inventory = assets_device_count(j.assets);
+		inv = calloc(h->nsubnets ? h->nsubnets : 1, sizeof(*inv));
+		for (unsigned i = 0; inv && i < h->nsubnets; i++) {
+			char cidr[64];
+			struct assets_subnet_info si;
+			health_subnet_name(&h->subnets[i], cidr, sizeof cidr);
+			if (assets_subnet_summary(j.assets, cidr, &si) == 0 && si.devices) {
+				inv[i].known = true;
+				inv[i].devices = si.devices;
+				snprintf(inv[i].ot_protocols, sizeof inv[i].ot_protocols, "%s",
+					 si.ot_protocols);
+			}
+		}
+		ri.inv = inv;
+	}
 	struct health_report rep;
 	if (health_report_build(&ri, &rep)) {
+		free(inv);
 		fprintf(stderr, "mirrorsense verify: out of memory\n");
 		job_close(&j);
 		health_free(h);
@@ -338,6 +358,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	int verdict_rc = health_report_exit(&rep);
 	health_report_free(&rep);
+	free(inv);
 	rc = job_close(&j);
 	health_free(h);
 	if (rc)

@@ -794,9 +794,14 @@ static void check_timing(struct health_scope *sc, const struct view *v)
 		double spread = (double)(s->hwts_max_off - s->hwts_min_off) / 1e6;
 		fig(c, "hw_offset_spread_ms", spread, false);
 		fig(c, "hw_offset_min_ms", (double)s->hwts_min_off / 1e6, false);
-		figures(c, "capture minus switch timestamp: %.3f .. %.3f ms (spread %.3f ms) over "
-			   "%llu packets", (double)s->hwts_min_off / 1e6,
-			(double)s->hwts_max_off / 1e6, spread, (unsigned long long)s->hwts);
+		double off_s = (double)s->hwts_min_off / 1e9;
+		figures(c, "delay from the switch's ERSPAN III timestamp to this capture varies by "
+			   "%.3f ms over %llu packets", spread, (unsigned long long)s->hwts);
+		if (off_s > 1 || off_s < -1)
+			figures(c, "; the switch clock is %.0f s apart from this host's (not the same "
+				   "time base)", off_s);
+		else
+			figures(c, "; delay %.3f ms", (double)s->hwts_min_off / 1e6);
 		c->v = spread > cfg->hwts_spread_ms ? VERDICT_WARN : VERDICT_PASS;
 		if (c->v == VERDICT_WARN)
 			advice(c, "The delay between the switch's timestamp and this capture varies "
@@ -1053,6 +1058,9 @@ int health_report_build(const struct health_report_input *ri, struct health_repo
 	const struct health *h = ri->h;
 	memset(r, 0, sizeof(*r));
 	r->h = h;
+	r->inv = ri->inv;
+	r->have_inventory = ri->have_inventory;
+	r->devices_inventory = ri->devices_inventory;
 	r->scopes = calloc(h->ninputs + h->nsess + 1, sizeof(*r->scopes));
 	if (!r->scopes)
 		return -1;

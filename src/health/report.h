@@ -74,6 +74,13 @@ struct health_dup_source {
 
 #define REPORT_MAX_DUP_SOURCES 8
 
+/* What the device inventory (--db) says about one subnet of the report. */
+struct health_subnet_inventory {
+	bool known;               /* the inventory has devices in it */
+	unsigned devices;         /* devices with an address in the subnet */
+	char ot_protocols[160];   /* OT protocols they speak, comma-separated */
+};
+
 /* What the report needs beyond the accumulator. */
 struct health_report_input {
 	const struct health *h;
@@ -83,6 +90,7 @@ struct health_report_input {
 	unsigned ndups;
 	uint64_t devices_inventory;       /* devices from --db (0 = none / not used) */
 	bool have_inventory;
+	const struct health_subnet_inventory *inv; /* per h->subnets index; NULL without --db */
 };
 
 struct health_report {
@@ -92,6 +100,9 @@ struct health_report {
 	enum verdict worst;
 	const struct health *h;
 	double duration_s;        /* last - first capture timestamp */
+	const struct health_subnet_inventory *inv; /* per subnet, NULL without --db */
+	bool have_inventory;      /* --db given */
+	uint64_t devices_inventory; /* devices in the inventory */
 };
 
 /* Build the report (allocates scopes); 0, or -1 on OOM. */

@@ -201,11 +201,13 @@ static void plot_loss(FILE *f, const struct health *h, double secs)
 	free(b);
 }
 
-static void subnet_table(FILE *f, const struct health *h)
+static void subnet_table(FILE *f, const struct health_report *r)
 {
+	const struct health *h = r->h;
 	fprintf(f, "<h2>Subnets, VLANs and protocols</h2>\n<table id='subnet-table'>\n<tr><th>subnet"
 		   "</th><th>packets</th><th>hosts</th><th>MACs</th><th>broadcast</th><th>VLANs</th>"
-		   "<th>both ways</th><th>unseen</th><th>protocols</th></tr>\n");
+		   "<th>both ways</th><th>unseen</th><th>protocols</th>%s</tr>\n",
+		r->inv ? "<th>inventory</th>" : "");
 	unsigned *idx = calloc(h->nsubnets ? h->nsubnets : 1, sizeof(*idx));
 	if (idx) {
 		health_subnet_order(h, idx);
@@ -235,6 +237,13 @@ static void subnet_table(FILE *f, const struct health *h)
 				fprintf(f, "-");
 			fprintf(f, "</td><td>");
 			esc(f, pr);
+			if (r->inv) {
+				fprintf(f, "</td><td>");
+				if (r->inv[idx[k]].known) {
+					fprintf(f, "%u devices ", r->inv[idx[k]].devices);
+					esc(f, r->inv[idx[k]].ot_protocols);
+				}
+			}
 			fprintf(f, "</td></tr>\n");
 		}
 		free(idx);
@@ -319,7 +328,7 @@ int verify_html(const char *path, const struct health_report *r, const struct ve
 	plot_traffic(f, h, bin_s > 0 ? bin_s : 1, secs);
 	plot_dirs(f, h, secs);
 	plot_loss(f, h, secs);
-	subnet_table(f, h);
+	subnet_table(f, r);
 
 	fprintf(f, "<h2>Checks</h2>\n");
 	for (unsigned s = 0; s < r->nscopes; s++) {

@@ -50,8 +50,9 @@ static void dirs_json(struct json *w, const struct health_dirs *d)
 	json_obj_end(w);
 }
 
-static void deployment_json(struct json *w, const struct health *h)
+static void deployment_json(struct json *w, const struct health_report *r)
 {
+	const struct health *h = r->h;
 	json_key(w, "deployment");
 	json_obj_begin(w);
 	json_key(w, "subnets");
@@ -89,6 +90,13 @@ static void deployment_json(struct json *w, const struct health *h)
 			json_ku64(w, "missing_from", s->missing_from);
 			json_ku64(w, "tcp_acked_bytes", s->tcp_acked);
 			json_ku64(w, "tcp_unseen_bytes", s->tcp_unseen);
+			if (r->inv && r->inv[idx[k]].known) {
+				json_key(w, "inventory");
+				json_obj_begin(w);
+				json_ku64(w, "devices", r->inv[idx[k]].devices);
+				json_kstr(w, "ot_protocols", r->inv[idx[k]].ot_protocols);
+				json_obj_end(w);
+			}
 			json_obj_end(w);
 		}
 		free(idx);
@@ -203,7 +211,9 @@ void verify_json(FILE *f, const struct health_report *r, const struct verify_met
 		json_obj_end(&w);
 	}
 	json_arr_end(&w);
-	deployment_json(&w, h);
+	deployment_json(&w, r);
+	if (r->have_inventory)
+		json_ku64(&w, "inventory_devices", r->devices_inventory);
 	json_obj_end(&w);
 	json_end(&w);
 }

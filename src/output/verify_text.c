@@ -52,8 +52,9 @@ static void print_check(FILE *f, const struct health_check *c)
 		wrap(f, c->advice, INDENT);
 }
 
-static void deployment(FILE *f, const struct health *h)
+static void deployment(FILE *f, const struct health_report *r)
 {
+	const struct health *h = r->h;
 	fprintf(f, "\nDeployment analysis\n");
 	if (!h->nsubnets && !h->unique) {
 		fprintf(f, "  nothing seen\n");
@@ -93,6 +94,10 @@ static void deployment(FILE *f, const struct health *h)
 			 s->v6_hosts_overflow ? "+" : "");
 		fprintf(f, "  %-22s %10s %6s %6s %5s %-12s %7s %8s  %s\n", name, pk, hosts, macs,
 			s->broadcast ? "yes" : "no", vl, dr, ls, pr);
+		if (r->inv && r->inv[idx[k]].known)
+			fprintf(f, "  %-22s inventory: %u devices%s%s\n", "", r->inv[idx[k]].devices,
+				r->inv[idx[k]].ot_protocols[0] ? ", OT protocols: " : "",
+				r->inv[idx[k]].ot_protocols);
 	}
 	if (h->nsubnets > rows)
 		fprintf(f, "  ... and %u more subnets (see --json)\n", h->nsubnets - rows);
@@ -195,5 +200,5 @@ void verify_text(FILE *f, const struct health_report *r, const struct verify_met
 		for (unsigned i = 0; i < sc->nchecks; i++)
 			print_check(f, &sc->checks[i]);
 	}
-	deployment(f, h);
+	deployment(f, r);
 }

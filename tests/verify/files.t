@@ -90,6 +90,9 @@ check_eq e3-dbit-ingress 460 "$(jqv "$R/e3in.json" '.scopes[] | select(.kind=="s
 check_contains e3-dbit-advice "$R/e3in.json" 'copies only received \(ingress, rx\)'
 "$G" "$R/e3split.pcap" --erspan3 7 --dir split >/dev/null
 check_rc e3-split-passes 0 "$MS" verify "$R/e3split.pcap"
+V --json "$R/e3split.pcap" > "$R/e3split.json"
+check_eq e3-hw-timestamps 1320 "$(jqv "$R/e3split.json" '.scopes[] | select(.kind=="session") | .checks[] | select(.id=="timing") | .values.hw_timestamps')"
+check_eq e3-hw-spread-zero 0 "$(jqv "$R/e3split.json" '.scopes[] | select(.kind=="session") | .checks[] | select(.id=="timing") | .values.hw_offset_spread_ms')"
 
 # 7. Truncation: ERSPAN T bit, and the capture's snap length.
 "$G" "$R/tbit.pcap" --erspan2 9 --tbit >/dev/null
@@ -100,6 +103,19 @@ editcap -s 80 "$R/clean.pcap" "$R/snap.pcap" 2>/dev/null
 V --json "$R/snap.pcap" > "$R/snap.json"
 check_eq snaplen-counted 800 "$(jqv "$R/snap.json" '.scopes[-1].checks[] | select(.id=="truncation") | .values.snaplen_cut')"
 check_contains snaplen-advice "$R/snap.json" 'full snap length'
+
+# 7b. Oversubscription against the port speed (--link-speed, Mbit/s):
+# 1-ms bursts of 84 Mbit/s, 100-ms peak of 56 Mbit/s in the clean capture.
+V --json --link-speed 50 "$R/clean.pcap" > "$R/os50.json"
+check_eq oversub-sustained-fails fail "$(jqv "$R/os50.json" '.scopes[-1].checks[] | select(.id=="oversubscription") | .verdict')"
+V --json --link-speed 70 "$R/clean.pcap" > "$R/os70.json"
+check_eq oversub-bursts-warn warn "$(jqv "$R/os70.json" '.scopes[-1].checks[] | select(.id=="oversubscription") | .verdict')"
+V --json --link-speed 70 "$R/loss17.pcap" > "$R/os70l.json"
+check_eq oversub-bursts-with-loss-fail fail "$(jqv "$R/os70l.json" '.scopes[-1].checks[] | select(.id=="oversubscription") | .verdict')"
+check_contains oversub-names-cause "$R/os70l.json" 'mirror port drops the bursts'
+V --json --link-speed 1000 "$R/clean.pcap" > "$R/os1g.json"
+check_eq oversub-gigabit-passes pass "$(jqv "$R/os1g.json" '.scopes[-1].checks[] | select(.id=="oversubscription") | .verdict')"
+check_eq oversub-peak-1ms true "$(jqv "$R/os1g.json" '.scopes[-1].checks[] | select(.id=="oversubscription") | .values.peak_1ms_bps > 80000000')"
 
 # 8. Mostly broadcast: the mirror is misconfigured.
 "$G" "$R/bcast.pcap" --conns 1 --segs 0 --broadcast 300 >/dev/null
@@ -136,6 +152,14 @@ check_eq expect-failed 'fail,pass,fail,fail,pass' "$(jqv "$R/bad.json" '[.scopes
 printf 'vlans 10\n' > "$R/typo.expect"
 check_rc expect-typo-65 65 "$MS" verify --expect "$R/typo.expect" "$R/clean.pcap"
 check_rc expect-missing-66 66 "$MS" verify --expect "$R/none.expect" "$R/clean.pcap"
+
+# 10b. With --db the inventory's devices count and its per-subnet summary is shown.
+printf 'min-devices 6\nprotocol modbus\n' > "$R/inv.expect"
+V --json --db "$R/inv.db" --expect "$R/inv.expect" "$CORPUS/ot/iti_modbus_test.pcap" > "$R/inv.json"; rc=$?
+check_eq db-exit 0 "$rc"
+check_eq db-devices 6 "$(jqv "$R/inv.json" .inventory_devices)"
+check_eq db-subnet-summary modbus "$(jqv "$R/inv.json" '.deployment.subnets[0].inventory.ot_protocols')"
+check_contains db-min-devices-from-inventory "$R/inv.json" 'devices: 6 in the inventory'
 
 # 11. No traffic, usage and input errors.
 python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,1))' > "$R/empty.pcap"
