@@ -214,6 +214,14 @@ void assets_dev_add_ip(struct assets *a, struct device *d, const struct ip_addr 
 {
 	if (ip->family != 4 && ip->family != 6)
 		return;
+	/* Unspecified, broadcast and multicast addresses name no device. */
+	static const uint8_t zero[16];
+	if (!memcmp(ip->a, zero, ip->family == 4 ? 4 : 16) ||
+	    (ip->family == 4 && ((ip->a[0] & 0xf0) == 0xe0 ||
+				 (ip->a[0] == 255 && ip->a[1] == 255 && ip->a[2] == 255 &&
+				  ip->a[3] == 255))) ||
+	    (ip->family == 6 && ip->a[0] == 0xff))
+		return;
 	for (unsigned i = 0; i < d->nips; i++)
 		if (d->ips[i].family == ip->family &&
 		    !memcmp(d->ips[i].a, ip->a, ip->family == 4 ? 4 : 16))

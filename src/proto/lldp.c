@@ -69,7 +69,7 @@ bool proto_lldp_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 			}
 			break;
 		case 8:
-			if (len >= 6 && v[0] == 5 && v[1] == 1)
+			if (len >= 6 && v[0] == 5 && v[1] == 1 && (v[2] | v[3] | v[4] | v[5]))
 				proto_field_ip4(m, SIDE_SRC, "mgmt_ip", v + 2);
 			break;
 		}

@@ -111,7 +111,8 @@ bool proto_profinet_parse(struct proto_msg *m, const uint8_t *d, size_t n)
  * 12) on UDP 34964. The interface UUID DEA0000x-6C97-11D1-8271-00A02442DF7D
  * names the called role (1 IO device, 2 IO controller, 3 supervisor); the
  * object UUID DEA00000-6C97-11D1-8271-IIIIDDDDVVVV carries the instance,
- * device ID and vendor ID of the IO device.
+ * device ID and vendor ID of the called end (the IO device for calls to
+ * the device interface, the controller for its own interface).
  *
  *   | version 4 | ptype (0 request, 2 response) | flags (2) | drep (3) |
  *   | serial hi | object UUID (16) | interface UUID (16) | activity (16) | ...
@@ -145,10 +146,11 @@ bool proto_pnio_cm_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 	uint16_t opnum = le ? (uint16_t)(d[68] | (d[69] << 8)) : rd_be16(d + 68);
 	proto_field(m, SIDE_SRC, false, "rpc", "%s/op%u", request ? "req" : "rsp", opnum);
 	if (uuid_u32(obj, le) == 0xdea00000u && !memcmp(obj + 8, tail, 2)) {
-		enum proto_side dev = (request == (callee == ROLE_IO_DEVICE)) ? SIDE_DST
-									       : SIDE_SRC;
-		proto_field(m, dev, true, "device_id", "0x%04x", rd_be16(obj + 12));
-		proto_field(m, dev, true, "vendor_id", "0x%04x", rd_be16(obj + 14));
+		/* The object UUID names the called end: the receiver of a
+		 * request, the sender of a response. */
+		enum proto_side dev = request ? SIDE_DST : SIDE_SRC;
+		proto_field(m, dev, true, "cm_device_id", "0x%04x", rd_be16(obj + 12));
+		proto_field(m, dev, true, "cm_vendor_id", "0x%04x", rd_be16(obj + 14));
 	}
 	return true;
 }
