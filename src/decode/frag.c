@@ -18,9 +18,10 @@
  * pieces drop the whole datagram (decode.frag.overlap): overlaps are how
  * evasion is attempted, and mirror copies never produce them.
  * The lookup is a linear scan of the slots: only tunnel fragments reach it.
- * A slot's 64 KiB payload buffer is allocated the first time the slot is
- * used and kept until the decoder is freed: creating a decoder stays cheap,
- * and a busy table allocates nothing per packet.
+ * A slot's 64 KiB payload buffer is allocated the first time the slot holds
+ * a piece and kept until the decoder is freed: creating a decoder stays
+ * cheap, pass markers cost no buffer, and a busy table allocates nothing
+ * per packet.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +135,6 @@ static struct frag_slot *slot_new(struct frag_table *ft, const struct frag_key *
 		struct frag_slot *s = &ft->slot[i];
 		if (s->used)
 			continue;
-		if (!s->data && !(s->data = malloc(DECODE_FRAG_MAX)))
-			return NULL; /* counted as a full table */
 		s->used = true;
 		s->pass = false;
 		s->key = *k;
@@ -240,6 +239,12 @@ enum dl frag_input(struct decoder *d, struct packet *p,
 			d->st.frag_table_full++;
 			return DL_DONE;
 		}
+	}
+	if (!s->data && !(s->data = malloc(DECODE_FRAG_MAX))) {
+		slot_free(ft, s); /* out of memory: as good as a full table */
+		dec_event(d, p, EV_DEC_FRAG_TABLE_FULL);
+		d->st.frag_table_full++;
+		return DL_DONE;
 	}
 	/* Overlap / inconsistency checks before anything is written. */
 	uint32_t u0 = fp->off / 8, u1 = (fp->off + fp->len + 7) / 8;
