@@ -12,9 +12,13 @@
  * never-used tail of the array.
  *
  * Idle lists: four doubly linked lists (open TCP, closed TCP, UDP, other),
- * each kept in order of last activity (a packet moves its flow to the
- * newest end). Expiry pops each list from its oldest end while the oldest
- * flow is past its timeout, so it costs nothing per live flow. When the
+ * each kept in order of last activity, lazily: a packet moves its flow to
+ * the newest end only when the flow was last moved in an earlier epoch of
+ * packet time (2^30 ns, about a second), so a busy flow costs one move per
+ * second instead of touching two neighbours per packet. Expiry pops each
+ * list from its oldest end while the oldest flow is past its timeout, and
+ * sends a head that was active since its last move back to the newest end;
+ * timeouts are thus honoured within about a second. When the
  * table is full a new flow evicts the oldest closed TCP flow if there is
  * one, else the least recently active flow of the other lists (counted in
  * stats.evicted and flow.table_full).
@@ -174,18 +178,6 @@ static bool addr_eq(const struct ip_addr *x, const struct ip_addr *y)
 	return x->family == y->family && memcmp(x->a, y->a, addr_len(x)) == 0;
 }
 
-/* Order of two endpoints, for the canonical (symmetric) key. */
-static int ep_cmp(const struct ip_addr *a, uint16_t pa, const struct ip_addr *b,
-		  uint16_t pb)
-{
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	int c = memcmp(a->a, b->a, addr_len(a));
-	if (c)
-		return c;
-	return pa < pb ? -1 : pa > pb ? 1 : 0;
-}
-
 static bool has_ports(uint8_t proto)
 {
 	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
@@ -215,29 +207,6 @@ static uint64_t mix64(uint64_t h)
 	return h;
 }
 
-static uint64_t word_at(const uint8_t *a, size_t off)
-{
-	uint64_t v;
-	memcpy(&v, a + off, 8);
-	return v;
-}
-
-static uint64_t key_hash(const struct ip_addr *lo, uint16_t plo,
-			 const struct ip_addr *hi, uint16_t phi, uint8_t proto,
-			 uint16_t vlan)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)proto << 56) ^
-		     ((uint64_t)vlan << 32) ^ ((uint64_t)plo << 16) ^ phi;
-	h = mix64(h ^ lo->family);
-	h = mix64(h ^ word_at(lo->a, 0));
-	h = mix64(h ^ word_at(hi->a, 0));
-	if (lo->family == 6) {
-		h = mix64(h ^ word_at(lo->a, 8));
-		h = mix64(h ^ word_at(hi->a, 8) ^ 0x6);
-	}
-	return h ? h : 1;
-}
-
 /* Endpoints of p with the ports the key uses. */
 static void pkt_ports(const struct packet *p, uint16_t *sp, uint16_t *dp)
 {
@@ -250,20 +219,53 @@ static void pkt_ports(const struct packet *p, uint16_t *sp, uint16_t *dp)
 	}
 }
 
+static uint64_t load64(const uint8_t *b)
+{
+	uint64_t v;
+	memcpy(&v, b, 8);
+	return v;
+}
+
+static uint32_t load32(const uint8_t *b)
+{
+	uint32_t v;
+	memcpy(&v, b, 4);
+	return v;
+}
+
+/*
+ * Symmetric: the two endpoints are put in a fixed order first, so both
+ * directions hash alike. Only the address bytes of the family are read.
+ */
 uint64_t flow_hash_packet(const struct packet *p, bool vlan_in_key)
 {
 	if (!pkt_is_ip(p))
 		return 0;
 	uint16_t sp, dp;
 	pkt_ports(p, &sp, &dp);
-	struct ip_addr s = p->src, d = p->dst;
-	/* Bytes past the address length take no part in the key. */
-	memset(s.a + addr_len(&s), 0, 16 - addr_len(&s));
-	memset(d.a + addr_len(&d), 0, 16 - addr_len(&d));
-	uint16_t vlan = vlan_in_key ? pkt_vlan(p) : 0;
-	if (ep_cmp(&s, sp, &d, dp) <= 0)
-		return key_hash(&s, sp, &d, dp, p->ip_proto, vlan);
-	return key_hash(&d, dp, &s, sp, p->ip_proto, vlan);
+	uint64_t vlan = vlan_in_key ? pkt_vlan(p) : 0;
+	uint64_t proto = p->ip_proto;
+	uint64_t h;
+	if (p->src.family == 4) {
+		uint64_t es = ((uint64_t)load32(p->src.a) << 16) | sp;
+		uint64_t ed = ((uint64_t)load32(p->dst.a) << 16) | dp;
+		uint64_t lo = es < ed ? es : ed, hi = es < ed ? ed : es;
+		h = mix64(mix64(lo ^ (vlan << 48) ^ 0x9e3779b97f4a7c15ull) ^ hi ^
+			  (proto << 48));
+	} else {
+		uint64_t s0 = load64(p->src.a), s1 = load64(p->src.a + 8);
+		uint64_t d0 = load64(p->dst.a), d1 = load64(p->dst.a + 8);
+		bool s_first = s0 != d0 ? s0 < d0 : s1 != d1 ? s1 < d1 : sp <= dp;
+		uint64_t l0 = s_first ? s0 : d0, l1 = s_first ? s1 : d1;
+		uint64_t h0 = s_first ? d0 : s0, h1 = s_first ? d1 : s1;
+		uint64_t ports = s_first ? ((uint64_t)sp << 16 | dp)
+					 : ((uint64_t)dp << 16 | sp);
+		h = mix64(l0 ^ 0x6a09e667f3bcc908ull);
+		h = mix64(h ^ l1);
+		h = mix64(h ^ h0);
+		h = mix64(h ^ h1 ^ (ports << 24) ^ (proto << 56) ^ (vlan << 8) ^ 6);
+	}
+	return h ? h : 1;
 }
 
 /* ---- idle lists ---- */
@@ -292,6 +294,34 @@ static void list_append(struct flow_table *t, struct flow *f, uint8_t list)
 	else
 		t->head[list] = me;
 	t->tail[list] = me;
+}
+
+/* Packet time in ~1 s units: a flow moves in its idle list at most once per unit. */
+static uint32_t epoch_of(uint64_t ts_ns)
+{
+	return (uint32_t)(ts_ns >> 30);
+}
+
+static void list_move_tail(struct flow_table *t, struct flow *f, uint8_t list,
+			   uint64_t ts_ns)
+{
+	list_unlink(t, f);
+	list_append(t, f, list);
+	f->lru_epoch = epoch_of(ts_ns);
+}
+
+/*
+ * The head of a list may have been active since it was last moved (moves
+ * are lazy): put such flows back at the newest end, at most max of them.
+ */
+static void list_settle(struct flow_table *t, int l, unsigned max)
+{
+	while (max-- && t->head[l] != FLOW_NIL) {
+		struct flow *f = &t->flows[t->head[l]];
+		if (epoch_of(f->last_ns) == f->lru_epoch)
+			break;
+		list_move_tail(t, f, (uint8_t)l, f->last_ns);
+	}
 }
 
 static uint8_t list_of(const struct flow *f)
@@ -349,6 +379,8 @@ static void flow_end(struct flow_table *t, struct flow *f,
 
 static bool evict_one(struct flow_table *t)
 {
+	for (int l = 0; l < LIST__COUNT; l++)
+		list_settle(t, l, 8);
 	uint32_t v = t->head[LIST_TCP_CLOSED];
 	if (v == FLOW_NIL) {
 		static const int others[] = { LIST_TCP, LIST_UDP, LIST_OTHER };
@@ -490,6 +522,7 @@ struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)
 		flow_tcp_init(f);
 		t->index[i] = slot + 1;
 		list_append(t, f, list_of(f));
+		f->lru_epoch = epoch_of(p->ts_ns);
 		t->stats.created++;
 		t->stats.active++;
 		if (t->stats.active > t->stats.peak)
@@ -505,9 +538,12 @@ struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)
 	if (f->proto == 6)
 		flow_tcp_packet(f, p, d, &t->holes, t->cfg.tcp_reorder_ns,
 				&t->stats, t->events);
-	/* Newest end of its idle list (a TCP flow may have changed list). */
-	list_unlink(t, f);
-	list_append(t, f, list_of(f));
+	/* Newest end of its idle list when it changed list (TCP closed) or
+	 * was last moved in an earlier epoch; otherwise the move waits (lazy
+	 * LRU: expiry and eviction settle the heads). */
+	uint8_t l = list_of(f);
+	if (l != f->lru_list || epoch_of(p->ts_ns) != f->lru_epoch)
+		list_move_tail(t, f, l, p->ts_ns);
 	if (dir)
 		*dir = d;
 	return f;
@@ -519,10 +555,18 @@ void flow_expire(struct flow_table *t, uint64_t now_ns,
 	for (int l = 0; l < LIST__COUNT; l++) {
 		while (t->head[l] != FLOW_NIL) {
 			struct flow *f = &t->flows[t->head[l]];
-			if (now_ns < f->last_ns || now_ns - f->last_ns < t->timeout[l])
-				break;
-			t->stats.expired++;
-			flow_end(t, f, on_end, ctx);
+			if (now_ns >= f->last_ns && now_ns - f->last_ns >= t->timeout[l]) {
+				t->stats.expired++;
+				flow_end(t, f, on_end, ctx);
+				continue;
+			}
+			/* Active since its last move: back to the newest end (each
+			 * flow at most once per call, so this ends). */
+			if (epoch_of(f->last_ns) != f->lru_epoch) {
+				list_move_tail(t, f, (uint8_t)l, f->last_ns);
+				continue;
+			}
+			break;
 		}
 	}
 }

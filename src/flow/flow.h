@@ -89,6 +89,7 @@ struct flow {
 	uint32_t lru_prev;       /* older neighbour in the idle list */
 	uint32_t lru_next;       /* newer neighbour, or next free slot */
 	uint32_t hash32;         /* low 32 bits of the flow hash */
+	uint32_t lru_epoch;      /* packet time >> 30 (~1 s) when last moved in its list */
 	uint32_t session_index;  /* mirror session of the first packet (set by the caller) */
 };
 

@@ -24,7 +24,7 @@
 #include "decode/packet.h"
 
 #define DEDUP_DEFAULT_WINDOW_NS 10000000ull /* 10 ms, justified in dedup.c */
-#define DEDUP_DEFAULT_TABLE_BITS 16         /* 65536 fingerprints, 1 MiB */
+#define DEDUP_DEFAULT_TABLE_BITS 17         /* 131072 fingerprints, 2 MiB */
 #define DEDUP_MIN_TABLE_BITS 4
 #define DEDUP_MAX_TABLE_BITS 26
 #define DEDUP_PAYLOAD_PREFIX 64u            /* payload bytes hashed */

@@ -47,6 +47,7 @@ struct session_table {
 	uint32_t mask;                   /* index slots - 1 (power of two) */
 	uint64_t overflow;               /* copies refused: table full */
 	struct event_counts *events;     /* optional event counters */
+	uint32_t last;                   /* index + 1 of the last session hit, 0 none */
 };
 
 struct session_table *session_table_new(unsigned max_sessions)
@@ -116,26 +117,25 @@ static void key_addr(const struct packet *p, struct ip_addr *a)
 	memcpy(a->a, p->mirror.outer_src.a, n);
 }
 
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
 static uint32_t key_hash(enum transport tr, const struct ip_addr *a, uint32_t id,
 			 bool has_id, uint16_t source)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
-	uint8_t buf[26];
-	buf[0] = (uint8_t)tr;
-	buf[1] = a->family;
-	memcpy(buf + 2, a->a, 16);
-	buf[18] = (uint8_t)(id >> 24);
-	buf[19] = (uint8_t)(id >> 16);
-	buf[20] = (uint8_t)(id >> 8);
-	buf[21] = (uint8_t)id;
-	buf[22] = has_id;
-	buf[23] = (uint8_t)(source >> 8);
-	buf[24] = (uint8_t)source;
-	buf[25] = 0;
-	for (size_t i = 0; i < sizeof(buf); i++) {
-		h ^= buf[i];
-		h *= 0x100000001b3ull;
-	}
+	uint64_t w0, w1;
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	uint64_t h = ((uint64_t)id << 32) ^ ((uint64_t)source << 16) ^
+		     ((uint64_t)tr << 8) ^ ((uint64_t)a->family << 1) ^ has_id;
+	h = mix64(h ^ mix64(w0 ^ 0x9e3779b97f4a7c15ull) ^ (w1 * 0xbf58476d1ce4e5b9ull));
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -239,9 +239,12 @@ struct mirror_session *session_account(struct session_table *t,
 	enum transport tr = p->mirror.transport;
 	bool has_id = session_packet_id(p, &id);
 	key_addr(p, &a);
-	uint32_t h = key_hash(tr, &a, id, has_id, p->source);
 	struct mirror_session *s = NULL;
-	for (uint32_t i = h & t->mask;; i = (i + 1) & t->mask) {
+	/* Copies come in runs from one session: try the last one first. */
+	if (t->last && key_eq(&t->sessions[t->last - 1], tr, &a, id, has_id, p->source))
+		s = &t->sessions[t->last - 1];
+	uint32_t h = s ? 0 : key_hash(tr, &a, id, has_id, p->source);
+	for (uint32_t i = h & t->mask; !s; i = (i + 1) & t->mask) {
 		uint32_t v = t->index[i];
 		if (v == 0) {
 			if (t->count >= t->max) {
@@ -267,6 +270,7 @@ struct mirror_session *session_account(struct session_table *t,
 			break;
 		}
 	}
+	t->last = s->index + 1;
 	s->packets++;
 	s->bytes += p->wirelen;
 	if (p->ts_ns < s->first_ns)

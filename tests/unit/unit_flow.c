@@ -338,11 +338,13 @@ static void test_evict_expire(void)
 	struct endlog ev = { 0, { 0 } };
 	flow_table_set_on_evict(t, log_end, &ev);
 	int d;
+	/* Two seconds apart: the LRU order is exact across its ~1 s epochs. */
 	for (int i = 0; i < 10; i++) {
-		struct packet p = ippkt(17, 1, (uint16_t)(1000 + i), 2, 53, T0 + (uint64_t)i * MS);
+		uint64_t ts = T0 + (uint64_t)i * 2 * SEC;
+		struct packet p = ippkt(17, 1, (uint16_t)(1000 + i), 2, 53, ts);
 		flow_update(t, &p, &d);
 		if (i == 3) { /* flow 1000 busy again: the LRU spares it for now */
-			struct packet q = ippkt(17, 1, 1000, 2, 53, T0 + (uint64_t)i * MS);
+			struct packet q = ippkt(17, 1, 1000, 2, 53, ts);
 			flow_update(t, &q, &d);
 		}
 	}
