@@ -442,7 +442,7 @@ static void check_directions(struct health_scope *sc, const struct view *v)
 static void check_loss_upstream(struct health_scope *sc, const struct view *v)
 {
 	const struct health_config *cfg = &v->h->cfg;
-	struct health_check *c = new_check(sc, "loss.upstream", "Loss in the mirror path (sequence)");
+	struct health_check *c = new_check(sc, "loss.upstream", "Loss upstream (sequence gaps)");
 	if (!c)
 		return;
 	uint64_t lost = 0, got = 0, late = 0, restarts = 0, sessions = 0;
@@ -472,8 +472,11 @@ static void check_loss_upstream(struct health_scope *sc, const struct view *v)
 	}
 	double lp = pct(lost, lost + got);
 	fig(c, "lost_pct", lp, false);
-	figures(c, "%llu packets lost of %llu sent (%.2f%%) by sequence numbers",
-		(unsigned long long)lost, (unsigned long long)(lost + got), lp);
+	if (!lost)
+		figures(c, "no packet lost: %llu sequence numbers, no gap", (unsigned long long)got);
+	else
+		figures(c, "%llu packets lost of %llu sent (%.2f%%), exact from the sequence numbers",
+			(unsigned long long)lost, (unsigned long long)(lost + got), lp);
 	if (late || restarts)
 		figures(c, "; %llu late, %llu counter restarts", (unsigned long long)late,
 			(unsigned long long)restarts);
@@ -493,7 +496,7 @@ static void check_loss_upstream(struct health_scope *sc, const struct view *v)
 static void check_loss_tcp(struct health_scope *sc, const struct view *v)
 {
 	const struct health_config *cfg = &v->h->cfg;
-	struct health_check *c = new_check(sc, "loss.tcp", "Loss in the mirror (TCP ACKed, unseen)");
+	struct health_check *c = new_check(sc, "loss.tcp", "Loss (TCP ACKed, never seen)");
 	if (!c)
 		return;
 	figi(c, "acked_bytes", v->tcp_acked);
@@ -604,8 +607,11 @@ static void check_duplicates(struct health_scope *sc, const struct view *v,
 	}
 	double dp = pct(v->duplicates, v->frames);
 	fig(c, "duplicate_pct", dp, false);
-	figures(c, "%.1f%% of frames were duplicates (%llu removed by deduplication)", dp,
-		(unsigned long long)v->duplicates);
+	if (!v->duplicates)
+		figures(c, "no duplicates among %llu frames", (unsigned long long)v->frames);
+	else
+		figures(c, "%.1f%% of frames were duplicates (%llu removed by deduplication)", dp,
+			(unsigned long long)v->duplicates);
 	c->v = by_pct_high(dp, cfg->dup_warn, cfg->dup_fail);
 	if (v->duplicates < HEALTH_DUP_MIN && c->v == VERDICT_WARN)
 		c->v = VERDICT_PASS; /* a stray retransmission judged a copy */
@@ -684,10 +690,13 @@ static void check_truncation(struct health_scope *sc, const struct view *v)
 		return;
 	}
 	double sp = pct(snap, v->packets), tp = pct(tbit, v->packets), mp = pct(mtu, v->packets);
-	figures(c, "%llu cut by the capture snap length (%.1f%%), %llu ERSPAN truncated bit, "
-		   "%llu rebuilt from outer fragments, %llu cut in the mirror path",
-		(unsigned long long)snap, sp, (unsigned long long)tbit, (unsigned long long)frag,
-		(unsigned long long)mtu);
+	if (!snap && !tbit && !frag && !mtu)
+		figures(c, "no frame cut or fragmented");
+	else
+		figures(c, "%llu cut by the capture snap length (%.1f%%), %llu ERSPAN truncated bit, "
+			   "%llu rebuilt from outer fragments, %llu cut in the mirror path",
+			(unsigned long long)snap, sp, (unsigned long long)tbit,
+			(unsigned long long)frag, (unsigned long long)mtu);
 	if (max_outer)
 		figures(c, "; largest tunnel packet %u bytes", max_outer);
 	c->v = VERDICT_PASS;
@@ -832,9 +841,12 @@ static void check_timing(struct health_scope *sc, const struct view *v)
 	char g[32];
 	health_fmt_duration((double)maxgap / 1e9, g, sizeof g);
 	double op = pct(ooo, v->packets);
-	figures(c, "%llu packets out of timestamp order (%.2f%%), longest silence %s, %llu "
-		   "silences over %.0f s", (unsigned long long)ooo, op, g, (unsigned long long)gaps,
-		cfg->gap_s);
+	if (!ooo && !gaps)
+		figures(c, "timestamps in order, longest silence %s", g);
+	else
+		figures(c, "%llu steps back in time (%.2f%% of packets), longest silence %s, %llu "
+			   "silences over %.0f s", (unsigned long long)ooo, op, g,
+			(unsigned long long)gaps, cfg->gap_s);
 	if (ooo) {
 		char b[32];
 		health_fmt_duration((double)back / 1e9, b, sizeof b);
@@ -886,8 +898,8 @@ static void check_deployment(struct health_scope *sc, const struct health_report
 	}
 	char p[300];
 	health_fmt_protos(h->protos, p, sizeof p);
-	figures(c, "%u subnets, %u VLANs%s, %llu unicast addresses, %u MAC addresses; broadcast "
-		   "seen in %u subnets; protocols: %s", h->nsubnets, nvlans,
+	figures(c, "%u subnet%s, %u VLANs%s, %llu unicast addresses, %u MAC addresses; broadcast "
+		   "seen in %u subnets; protocols: %s", h->nsubnets, h->nsubnets == 1 ? "" : "s", nvlans,
 		h->untagged ? (nvlans ? " and untagged frames" : " (all untagged)") : "",
 		(unsigned long long)devices, h->nmacs, bcast, p);
 	c->v = VERDICT_PASS;

@@ -10,6 +10,7 @@
  *   deployment analysis: the subnet table, VLANs, missing directions
  * Deterministic: fixed ordering, times in UTC.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 #define WRAP 100          /* line width of wrapped advice */
 #define INDENT 8          /* indent of advice lines */
 #define MAX_SUBNET_ROWS 30
+#define FIG_COL 39        /* column where a check's figures start */
+#define FIG_WRAP 110      /* line width of wrapped figures */
 
 /* Print text wrapped at WRAP columns, every line indented by ind. */
 static void wrap(FILE *f, const char *text, int ind)
@@ -43,9 +46,36 @@ static void wrap(FILE *f, const char *text, int ind)
 	}
 }
 
+/* Figures wrapped at FIG_WRAP columns, continuation lines aligned under them. */
+static void print_figures(FILE *f, const char *text)
+{
+	const char *p = text;
+	bool first = true;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		int width = FIG_WRAP - FIG_COL;
+		int n = (int)strlen(p);
+		int take = n;
+		if (n > width) {
+			take = width;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = width;
+		}
+		fprintf(f, "%*s%.*s\n", first ? 0 : FIG_COL, "", take, p);
+		first = false;
+		p += take;
+	}
+	if (first)
+		fprintf(f, "\n");
+}
+
 static void print_check(FILE *f, const struct health_check *c)
 {
-	fprintf(f, "  %-4s  %-40s %s\n", verdict_upper(c->v), c->title, c->figures);
+	fprintf(f, "  %-4s  %-*s ", verdict_upper(c->v), FIG_COL - 9, c->title);
+	print_figures(f, c->figures);
 	if (c->advice[0] && c->v != VERDICT_PASS && c->v != VERDICT_NA)
 		wrap(f, c->advice, INDENT);
 	else if (c->advice[0] && !strcmp(c->id, "deployment"))
@@ -172,6 +202,8 @@ void verify_text(FILE *f, const struct health_report *r, const struct verify_met
 	if (m && m->input_error)
 		fprintf(f, "input error: %s (the report covers what was read)\n", m->input_error);
 
+	fprintf(f, "\nEach check below shows its verdict (PASS, WARN, FAIL, N/A = nothing to judge) and the\n"
+		   "figures behind it; under a WARN or FAIL, the likely cause and the fix.\n");
 	fprintf(f, "\nVERDICT: %s - %u failed, %u warned, %u passed, %u not applicable\n",
 		r->worst == VERDICT_FAIL ? "FAIL" : r->worst == VERDICT_WARN ? "WARN" : "PASS",
 		r->counts[VERDICT_FAIL], r->counts[VERDICT_WARN], r->counts[VERDICT_PASS],
@@ -183,8 +215,8 @@ void verify_text(FILE *f, const struct health_report *r, const struct verify_met
 				const struct health_check *c = &r->scopes[s].checks[i];
 				if ((int)c->v != want)
 					continue;
-				fprintf(f, "  %-4s  %-40s %s\n", verdict_upper(c->v), c->title,
-					r->scopes[s].name);
+				fprintf(f, "  %-4s  %-*s %s\n", verdict_upper(c->v), FIG_COL - 9,
+					c->title, r->scopes[s].name);
 				any = true;
 			}
 	if (!any)

@@ -36,8 +36,8 @@ if grep -q '</html>' "$R/dom.html"; then pass html-rendered
 else fail html-rendered "no DOM from chromium: $(tail -c 300 "$R/chromium.err")"; fi
 check_contains dom-verdict-summary "$R/dom.html" "id=\"verdict-summary\""
 check_contains dom-verdict-fail "$R/dom.html" 'Verdict: <span class="badge fail">FAIL</span>'
-check_contains dom-problem-loss "$R/dom.html" '<li><span class="badge fail">FAIL</span> <b>Loss in the mirror \(TCP ACKed, unseen\)'
-check_contains dom-problem-seq "$R/dom.html" 'Loss in the mirror path \(sequence\)</b> \(erspan2 session 100'
+check_contains dom-problem-loss "$R/dom.html" '<li><span class="badge fail">FAIL</span> <b>Loss \(TCP ACKed, never seen\)'
+check_contains dom-problem-seq "$R/dom.html" 'Loss upstream \(sequence gaps\)</b> \(erspan2 session 100'
 for plot in plot-traffic plot-directions plot-loss; do
 	check_contains "dom-$plot" "$R/dom.html" "<svg id=\"$plot\""
 done
