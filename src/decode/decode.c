@@ -131,6 +131,8 @@ void dec_layer(struct packet *p, const char *name, uint32_t bit)
 	p->layers |= bit;
 	if (p->nlayer_names < PACKET_MAX_LAYERS)
 		p->layer_names[p->nlayer_names++] = name;
+	else /* the list is full: its last entry says names were lost */
+		p->layer_names[PACKET_MAX_LAYERS - 1] = "...";
 }
 
 bool dec_cut_here(const struct packet *p, const struct cursor *c)

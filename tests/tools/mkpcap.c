@@ -293,6 +293,12 @@ static void erspan3_hdr(struct b *b, unsigned vlan_id, unsigned session,
 	put32(b, (sgt << 16) | (ft << 10) | (hwid << 4) | (d << 3) | (gra << 1) | o);
 }
 
+static void vxlan_hdr(struct b *b, uint32_t vni)
+{
+	put32(b, 0x08000000);
+	put32(b, vni << 8);
+}
+
 /* ---- the captures ---- */
 
 static void mk_erspan3(struct out *o)
@@ -606,11 +612,6 @@ static void mk_frag_flood(struct out *o)
 	emit(o, &f);
 }
 
-static void vxlan_hdr(struct b *b, uint32_t vni)
-{
-	put32(b, 0x08000000);
-	put32(b, vni << 8);
-}
 
 static void mk_geneve_vxlan(struct out *o)
 {
@@ -969,6 +970,24 @@ static void mk_malformed(struct out *o)
 	ip = outer_gre4(&b, 0x0000, 0x883E, 0, 0);
 	put16(&b, 0x0100);
 	end_ipv4(&b, ip);
+	emit(o, &b);
+	/* 40 six VXLAN levels, each frame with four VLAN tags: more headers
+	 * than DECODE_MAX_LAYERS before the depth bound is reached. */
+	b.n = 0;
+	size_t lv_ip[6], lv_udp[6];
+	for (int i = 0; i < 6; i++) {
+		eth(&b, 0x8100);
+		for (int v = 0; v < 4; v++)
+			vlan(&b, 0, 100 + (unsigned)v, v < 3 ? 0x8100 : 0x0800);
+		lv_ip[i] = ipv4(&b, 17, "203.0.113.1", "203.0.113.2");
+		lv_udp[i] = udp(&b, 1, 4789);
+		vxlan_hdr(&b, (uint32_t)i + 1);
+	}
+	inner_icmp(&b);
+	for (int i = 5; i >= 0; i--) {
+		end_udp(&b, lv_udp[i]);
+		end_ipv4(&b, lv_ip[i]);
+	}
 	emit(o, &b);
 }
 
