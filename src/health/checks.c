@@ -410,9 +410,34 @@ static void check_directions(struct health_scope *sc, const struct view *v)
 		return;
 	char miss[400];
 	if (v->kind == SCOPE_OVERALL) {
-		missing_list(v->h, miss, sizeof miss, 3);
+		const struct health *h = v->h;
+		missing_list(h, miss, sizeof miss, 3);
 		if (miss[0])
 			figures(c, "; missing direction: %s", miss);
+		/* VLANs with one-way connections. */
+		unsigned shown = 0;
+		for (unsigned vid = 0; vid < HEALTH_VLANS && shown < 3; vid++) {
+			const struct health_dirs *vd = &h->vlans[vid].dirs;
+			if (!vid || !vd->conns || vd->both == vd->conns)
+				continue;
+			figures(c, "%sVLAN %u: %llu of %llu one way", shown ? ", " : "; ", vid,
+				(unsigned long long)(vd->conns - vd->both), (unsigned long long)vd->conns);
+			shown++;
+		}
+		/* The host with the most one-way connections. */
+		const struct health_oneway_host *top = NULL;
+		for (unsigned i = 0; i < h->noneway; i++) {
+			const struct health_oneway_host *o = &h->oneway[i];
+			if (!top || o->to_missing + o->from_missing > top->to_missing + top->from_missing)
+				top = o;
+		}
+		if (top) {
+			char a[64];
+			health_addr_name(&top->addr, a, sizeof a);
+			figures(c, "; %u hosts in one-way connections, most %s (%llu without traffic to "
+				   "it, %llu without traffic from it)", h->noneway, a,
+				(unsigned long long)top->to_missing, (unsigned long long)top->from_missing);
+		}
 	}
 	const char *which = d->only_c2s >= d->only_s2c ? "replies (server to client)"
 						       : "requests (client to server)";

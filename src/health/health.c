@@ -13,6 +13,7 @@
  * HEALTH_SEQ_RESTART, is taken as the source restarting its counter, not
  * as loss. Serial-number arithmetic (RFC 1982) handles wrap-around.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,9 @@ struct health *health_new(const struct health_config *cfg)
 	h->macs = calloc(HEALTH_MAX_MACS, sizeof(*h->macs));
 	h->mac_used = calloc(HEALTH_MAX_MACS, sizeof(*h->mac_used));
 	h->conns = calloc(HEALTH_CONN_SLOTS, sizeof(*h->conns));
-	if (!h->sess || !h->subnets || !h->vlans || !h->macs || !h->mac_used || !h->conns) {
+	h->oneway = calloc(HEALTH_ONEWAY_HOSTS, sizeof(*h->oneway));
+	if (!h->sess || !h->subnets || !h->vlans || !h->macs || !h->mac_used || !h->conns ||
+	    !h->oneway) {
 		health_free(h);
 		return NULL;
 	}
@@ -143,6 +146,7 @@ void health_free(struct health *h)
 	free(h->macs);
 	free(h->mac_used);
 	free(h->conns);
+	free(h->oneway);
 	free((struct health_priv *)h);
 }
 
@@ -333,6 +337,7 @@ static int session_get(struct health *h, const struct packet *p)
 	}
 	if (h->nsess >= HEALTH_MAX_SESSIONS) {
 		h->sess_overflow++;
+		event_count(&h->events, EV_HEALTH_SESSION_TABLE_FULL);
 		return -1;
 	}
 	struct health_session *s = &h->sess[h->nsess];
@@ -517,6 +522,7 @@ static int subnet_get(struct health *h, const struct ip_addr *a)
 		if (v == 0) {
 			if (h->nsubnets >= HEALTH_MAX_SUBNETS) {
 				h->subnet_overflow++;
+				event_count(&h->events, EV_HEALTH_SUBNET_TABLE_FULL);
 				return -1;
 			}
 			struct health_subnet *s = &h->subnets[h->nsubnets];
@@ -638,6 +644,7 @@ static void mac_add(struct health *h, const uint8_t *mac)
 			return;
 	}
 	h->mac_overflow++;
+	event_count(&h->events, EV_HEALTH_MAC_TABLE_FULL);
 }
 
 /* ---------------------------------------------------------------- TCP */
@@ -673,6 +680,29 @@ static void missing_add(struct health *h, int32_t from, int32_t to)
 	h->missing[h->nmissing].to = to;
 	h->missing[h->nmissing].conns = 1;
 	h->nmissing++;
+}
+
+static struct health_oneway_host *oneway_host(struct health *h, const struct ip_addr *a)
+{
+	for (unsigned i = 0; i < h->noneway; i++)
+		if (ip_eq(&h->oneway[i].addr, a))
+			return &h->oneway[i];
+	if (h->noneway >= HEALTH_ONEWAY_HOSTS) {
+		h->oneway_overflow++;
+		return NULL;
+	}
+	struct health_oneway_host *o = &h->oneway[h->noneway++];
+	memset(o, 0, sizeof(*o));
+	o->addr = *a;
+	return o;
+}
+
+void health_addr_name(const struct ip_addr *a, char *buf, size_t len)
+{
+	char tmp[INET6_ADDRSTRLEN];
+	if (!inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->a, tmp, sizeof(tmp)))
+		snprintf(tmp, sizeof(tmp), "?");
+	snprintf(buf, len, "%s", tmp);
 }
 
 /* Count a connection's directions once (at the end or when retired). */
@@ -714,6 +744,12 @@ static void conn_judge(struct health *h, struct health_conn *c)
 		if (from >= 0)
 			h->subnets[from].missing_from++;
 		missing_add(h, from, to);
+		struct health_oneway_host *o = oneway_host(h, &c->a[seen]);
+		if (o)
+			o->to_missing++;
+		o = oneway_host(h, &c->a[!seen]);
+		if (o)
+			o->from_missing++;
 	}
 }
 
@@ -788,6 +824,7 @@ static void conn_data(struct health *h, struct health_conn *c, int side, uint32_
 		/* New data beyond a hole: remember the hole. */
 		if (d->nholes == HEALTH_CONN_HOLES) {
 			/* Full: the oldest hole is taken as lost now. */
+			event_count(&h->events, EV_HEALTH_HOLES_FULL);
 			uint32_t lost = d->holes[0][1] - d->holes[0][0];
 			loss_account(h, c, side, 0, lost, ts);
 			memmove(d->holes[0], d->holes[1], sizeof(d->holes[0]) * (HEALTH_CONN_HOLES - 1));
@@ -918,6 +955,7 @@ static struct health_conn *conn_get(struct health *h, const struct packet *p, in
 	}
 	if (!victim) {
 		h->conn_overflow++;
+		event_count(&h->events, EV_HEALTH_CONN_TABLE_FULL);
 		return NULL;
 	}
 	conn_init(h, victim, p, hsh, sess);

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/event.h"
 #include "decode/packet.h"
 
 #define HEALTH_MAX_INPUTS 16        /* = SOURCE_MAX_INPUTS */
@@ -45,6 +46,7 @@
 #define HEALTH_MISSING_PAIRS 64     /* (from, to) subnet pairs of missing directions */
 #define HEALTH_PROTOS 64            /* protocol names known (bit mask width) */
 #define HEALTH_VLANS 4096
+#define HEALTH_ONEWAY_HOSTS 256     /* hosts listed with one-way connections */
 
 /* Thresholds of the verdicts (percentages unless said otherwise). */
 struct health_config {
@@ -192,6 +194,13 @@ struct health_missing {
 	uint64_t conns;           /* one-way connections with this direction missing */
 };
 
+/* A host in one-way TCP connections: which of its directions was missing. */
+struct health_oneway_host {
+	struct ip_addr addr;     /* the host */
+	uint64_t to_missing;     /* connections where only its own packets were seen */
+	uint64_t from_missing;   /* connections where only packets to it were seen */
+};
+
 /* One VLAN. */
 struct health_vlan {
 	uint64_t packets;         /* unique frames carrying it (outermost tag) */
@@ -227,6 +236,12 @@ struct health {
 	unsigned nconns;
 	uint64_t conn_overflow;      /* TCP packets of connections not tracked */
 	uint64_t conn_reused;        /* idle connections retired to make room */
+
+	struct health_oneway_host *oneway; /* HEALTH_ONEWAY_HOSTS */
+	unsigned noneway;
+	uint64_t oneway_overflow;    /* hosts that did not fit */
+
+	struct event_counts events;  /* health.* events (table overflows) */
 
 	struct health_missing missing[HEALTH_MISSING_PAIRS];
 	unsigned nmissing;
@@ -282,6 +297,9 @@ void health_finish(struct health *h);
 void health_on_packet(void *ctx, const struct packet *p, const struct mirror_session *s,
 		      const struct flow *f, int dir);
 void health_on_finish(void *ctx);
+
+/* Readable address ("203.0.113.5", "2001:db8::1"). */
+void health_addr_name(const struct ip_addr *a, char *buf, size_t len);
 
 /* Readable name of a session ("erspan2 session 100 from 203.0.113.1"). */
 void health_session_name(const struct health_session *s, char *buf, size_t len);

@@ -126,6 +126,19 @@ static void deployment_json(struct json *w, const struct health_report *r)
 		if (h->protos & (1ull << i))
 			json_str(w, health_proto_name(i));
 	json_arr_end(w);
+	json_key(w, "one_way_hosts");
+	json_arr_begin(w);
+	for (unsigned i = 0; i < h->noneway; i++) {
+		char a[64];
+		health_addr_name(&h->oneway[i].addr, a, sizeof a);
+		json_obj_begin(w);
+		json_kstr(w, "address", a);
+		json_ku64(w, "traffic_to_missing", h->oneway[i].to_missing);
+		json_ku64(w, "traffic_from_missing", h->oneway[i].from_missing);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	json_ku64(w, "one_way_hosts_not_kept", h->oneway_overflow);
 	json_key(w, "missing_directions");
 	json_arr_begin(w);
 	for (unsigned i = 0; i < h->nmissing; i++) {
@@ -192,6 +205,12 @@ void verify_json(FILE *f, const struct health_report *r, const struct verify_met
 	json_ku64(&w, "kernel_drops", h->kernel_drops);
 	json_ku64(&w, "tcp_connections_not_tracked", h->conn_overflow);
 	json_ku64(&w, "sessions_not_kept", h->sess_overflow);
+	json_obj_end(&w);
+	json_key(&w, "events");
+	json_obj_begin(&w);
+	for (unsigned i = 0; i < EV__COUNT; i++)
+		if (h->events.n[i])
+			json_ku64(&w, event_name((enum event_id)i), h->events.n[i]);
 	json_obj_end(&w);
 	json_key(&w, "scopes");
 	json_arr_begin(&w);

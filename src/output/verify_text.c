@@ -158,6 +158,38 @@ static void deployment(FILE *f, const struct health_report *r)
 	fprintf(f, "; untagged: %s frames\n", un);
 	fprintf(f, "  MAC addresses seen: %u%s; frames without IP: %llu\n", h->nmacs,
 		h->mac_overflow ? " (table full)" : "", (unsigned long long)h->non_ip);
+	if (h->noneway) {
+		fprintf(f, "  Hosts in one-way TCP connections (traffic to it missing / from it missing):\n");
+		bool done[HEALTH_ONEWAY_HOSTS] = { false };
+		for (unsigned k = 0; k < 10 && k < h->noneway; k++) {
+			int best = -1;
+			for (unsigned i = 0; i < h->noneway; i++) {
+				const struct health_oneway_host *o = &h->oneway[i];
+				if (done[i])
+					continue;
+				if (best < 0 || o->to_missing + o->from_missing >
+						    h->oneway[best].to_missing + h->oneway[best].from_missing)
+					best = (int)i;
+			}
+			done[best] = true;
+			char a[64];
+			health_addr_name(&h->oneway[best].addr, a, sizeof a);
+			fprintf(f, "    %-39s %llu / %llu connections\n", a,
+				(unsigned long long)h->oneway[best].to_missing,
+				(unsigned long long)h->oneway[best].from_missing);
+		}
+		if (h->noneway > 10)
+			fprintf(f, "    ... and %u more hosts (see --json)\n", h->noneway - 10);
+	}
+	bool ev = false;
+	for (unsigned i = 0; i < EV__COUNT; i++)
+		if (h->events.n[i]) {
+			fprintf(f, "%s %s %llu", ev ? "," : "  report tables overflowed:", event_name((enum event_id)i),
+				(unsigned long long)h->events.n[i]);
+			ev = true;
+		}
+	if (ev)
+		fprintf(f, "\n");
 	if (h->nmissing) {
 		fprintf(f, "  Missing directions (from -> to, one-way TCP connections):\n");
 		for (unsigned i = 0; i < h->nmissing && i < 10; i++) {
