@@ -270,13 +270,24 @@ enum dl dec_tunnel_enter(struct decoder *d, struct packet *p,
 	}
 	m->depth++;
 	reset_inner(d, p);
+	dec_frame_here(p, c, next);
+	return next;
+}
+
+void dec_frame_here(struct packet *p, const struct cursor *c, enum dl next)
+{
 	p->frame = cursor_ptr(c);
 	p->frame_caplen = (uint32_t)cursor_left(c);
 	p->frame_wirelen = p->frame_caplen;
 	if (c->len == p->caplen && p->wirelen > p->caplen)
 		p->frame_wirelen += p->wirelen - p->caplen;
 	p->frame_is_eth = (next == DL_ETH);
-	return next;
+	if (next == DL_IPV4)
+		p->ethertype = 0x0800;
+	else if (next == DL_IPV6)
+		p->ethertype = 0x86DD;
+	else if (next == DL_MPLS)
+		p->ethertype = 0x8847;
 }
 
 static enum dl start_layer(struct decoder *d, struct packet *p)

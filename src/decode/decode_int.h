@@ -113,6 +113,14 @@ enum dl dec_ethertype(struct decoder *d, struct packet *p, uint16_t type);
 enum dl dec_tunnel_enter(struct decoder *d, struct packet *p,
 			 const struct cursor *c, enum transport t, enum dl next);
 
+/*
+ * The original frame starts at the cursor (inside a tunnel, or after a
+ * capture pseudo header such as Linux cooked or BSD loopback, so that a
+ * non-Ethernet frame always starts with its network header). Sets frame,
+ * its two lengths, frame_is_eth and, for IP/MPLS, the EtherType.
+ */
+void dec_frame_here(struct packet *p, const struct cursor *c, enum dl next);
+
 /* UDP destination port -> tunnel layer, or DL_DONE. */
 enum dl dec_udp_tunnel(const struct decoder *d, uint16_t dport);
 
