@@ -26,6 +26,7 @@
 #define NAMES_MAX 512            /* distinct protocol names */
 #define FIELD_KEY_LEN 24
 #define SOURCE_LEN 64
+#define ASSETS_INPUTS 16         /* inputs of one run counted apart (SOURCE_MAX_INPUTS) */
 
 /* A protocol a device speaks: name index + roles seen. */
 struct dev_proto {
@@ -54,7 +55,9 @@ struct device {
 	uint8_t nfields;
 	uint64_t first_ns, last_ns;           /* capture time first / last seen (0 = never) */
 	uint64_t packets, bytes;              /* sent, this run */
-	uint64_t prior_packets, prior_bytes;  /* sent, other runs (from the file) */
+	uint64_t in_packets[ASSETS_INPUTS];   /* of those, per input of the run */
+	uint64_t in_bytes[ASSETS_INPUTS];
+	uint64_t prior_packets, prior_bytes;  /* sent, other inputs (from the file) */
 	uint32_t last_source_hash;            /* cheap "same mirror source as last time" */
 };
 
@@ -70,7 +73,9 @@ struct conv {
 	uint16_t protos[CONV_MAX_PROTOS];  /* name indexes */
 	uint8_t nprotos;
 	uint64_t packets, bytes;   /* this run */
-	uint64_t prior_packets, prior_bytes;
+	uint64_t in_packets[ASSETS_INPUTS]; /* of those, per input of the run */
+	uint64_t in_bytes[ASSETS_INPUTS];
+	uint64_t prior_packets, prior_bytes; /* other inputs (from the file) */
 	uint64_t first_ns, last_ns;
 };
 
@@ -88,9 +93,11 @@ struct assets {
 	char *db_path;             /* NULL: memory only */
 	bool read_only;
 	sqlite3 *db;
-	char run[40];              /* this run's key: first packet time "ns" */
-	uint64_t run_first_ns;     /* 0 until the first packet */
-	bool run_forgotten;        /* this run's earlier saved counters taken out of prior */
+	/* Counters are stored per input, keyed by the capture time of the
+	 * input's first packet, so that an input read again replaces its
+	 * earlier counts instead of adding to them. */
+	char input_key[ASSETS_INPUTS][24]; /* "" until the input's first packet */
+	bool input_forgotten[ASSETS_INPUTS]; /* its earlier counts taken out of prior */
 
 	struct device *dev;        /* ASSETS_MAX_DEVICES slots */
 	uint32_t ndev;             /* devices in use */

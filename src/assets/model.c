@@ -239,6 +239,8 @@ void assets_dev_add_ip(struct assets *a, struct device *d, const struct ip_addr 
 void assets_dev_add_vlan(struct assets *a, struct device *d, uint16_t vlan)
 {
 	(void)a;
+	if (vlan == 0)
+		return; /* priority tag only: no VLAN */
 	for (unsigned i = 0; i < d->nvlans; i++)
 		if (d->vlans[i] == vlan)
 			return;
@@ -423,7 +425,7 @@ static void source_text(const struct packet *p, char *out, size_t len)
 	if (m->outer_src.family)
 		assets_ip_format(&m->outer_src, ip, sizeof ip);
 	if (m->transport == TRANSPORT_PLAIN)
-		snprintf(out, len, "plain input %u", p->source);
+		snprintf(out, len, "plain"); /* SPAN / TAP: the frame itself */
 	else if (m->has_session)
 		snprintf(out, len, "%s %s session %u", transport_name(m->transport), ip,
 			 m->session);
@@ -487,10 +489,10 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 	if (p->rejected || p->duplicate || !p->frame_is_eth)
 		return;
 	uint64_t ts = p->ts_ns;
-	if (!a->run_first_ns) {
-		a->run_first_ns = ts ? ts : 1;
-		snprintf(a->run, sizeof a->run, "%llu", (unsigned long long)a->run_first_ns);
-	}
+	unsigned in = p->source < ASSETS_INPUTS ? p->source : ASSETS_INPUTS - 1;
+	if (!a->input_key[in][0])
+		snprintf(a->input_key[in], sizeof a->input_key[in], "%llu",
+			 (unsigned long long)(ts ? ts : 1));
 	bool ip = p->layers & (LAYER_IPV4 | LAYER_IPV6);
 	bool local = !ip || ttl_local(p->ttl);
 	struct device *src = NULL, *dst = NULL;
@@ -498,11 +500,13 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 		touch(src, ts);
 		src->packets++;
 		src->bytes += p->frame_wirelen;
+		src->in_packets[in]++;
+		src->in_bytes[in] += p->frame_wirelen;
 		if (p->nvlans)
 			assets_dev_add_vlan(a, src, p->vlans[p->nvlans - 1]);
 		/* The mirror source text is built only when it changes. */
 		uint32_t sh = (uint32_t)mix64(((uint64_t)p->mirror.transport << 48) ^
-					      ((uint64_t)p->source << 32) ^ p->mirror.session ^
+					      ((uint64_t)p->mirror.rspan_vlan << 32) ^ p->mirror.session ^
 					      ((uint64_t)p->mirror.outer_src.a[3] << 24) ^
 					      p->mirror.outer_src.a[2]) | 1u;
 		if (sh != src->last_source_hash) {
@@ -536,6 +540,8 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 	if (c) {
 		c->packets++;
 		c->bytes += p->frame_wirelen;
+		c->in_packets[in]++;
+		c->in_bytes[in] += p->frame_wirelen;
 		if (!c->first_ns || ts < c->first_ns)
 			c->first_ns = ts;
 		if (ts > c->last_ns)

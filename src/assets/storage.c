@@ -8,9 +8,10 @@
  * conversation (address pair) seen again is updated, never duplicated;
  * sets (IPs, VLANs, sources, protocols and roles, identity fields) are
  * unions; first/last seen are min/max. Packet and byte counters are kept
- * per run (key: capture time of the run's first packet) and replaced when
- * the same run is saved again, so periodic saves in live mode and reading
- * the same capture twice do not count anything twice.
+ * per input (column "run": capture time of the input's first packet, in
+ * ns) and replaced when the same input is saved again, so periodic saves
+ * in live mode and reading the same capture twice (alone or among others)
+ * do not count anything twice.
  *
  * Schema (version 1):
  *   devices(mac PK, vendor, type, evidence, first_seen, last_seen)   times: ns
@@ -338,12 +339,13 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 	sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-/* The counters of this run that an earlier save of the same run (same
+/* The counters of input k that an earlier save of the same input (same
  * capture read again, or a periodic save) stored are not "prior": take
- * them out of the loaded totals once, when the run key is first used. */
-static void forget_run(struct assets *a, sqlite3_stmt *dq, sqlite3_stmt *cq)
+ * them out of the loaded totals once, when the input key is first used. */
+static void forget_input(struct assets *a, const char *key, sqlite3_stmt *dq,
+			 sqlite3_stmt *cq)
 {
-	bind_text(dq, 1, a->run);
+	bind_text(dq, 1, key);
 	while (sqlite3_step(dq) == SQLITE_ROW) {
 		uint8_t m[6];
 		struct device *d;
@@ -353,7 +355,7 @@ static void forget_run(struct assets *a, sqlite3_stmt *dq, sqlite3_stmt *cq)
 		}
 	}
 	sqlite3_reset(dq);
-	bind_text(cq, 1, a->run);
+	bind_text(cq, 1, key);
 	while (sqlite3_step(cq) == SQLITE_ROW) {
 		struct conv_ep x, y;
 		struct conv *c;
@@ -379,11 +381,13 @@ static int save_device(struct assets *a, sqlite3_stmt **s, const struct device *
 	sqlite3_bind_int64(s[S_DEV], 5, (sqlite3_int64)d->first_ns);
 	sqlite3_bind_int64(s[S_DEV], 6, (sqlite3_int64)d->last_ns);
 	rc |= step(s[S_DEV]);
-	if (a->run[0] && (d->packets || d->bytes)) {
+	for (unsigned k = 0; k < ASSETS_INPUTS; k++) {
+		if (!a->input_key[k][0] || !d->in_packets[k])
+			continue;
 		bind_text(s[S_DEV_COUNT], 1, mac);
-		bind_text(s[S_DEV_COUNT], 2, a->run);
-		sqlite3_bind_int64(s[S_DEV_COUNT], 3, (sqlite3_int64)d->packets);
-		sqlite3_bind_int64(s[S_DEV_COUNT], 4, (sqlite3_int64)d->bytes);
+		bind_text(s[S_DEV_COUNT], 2, a->input_key[k]);
+		sqlite3_bind_int64(s[S_DEV_COUNT], 3, (sqlite3_int64)d->in_packets[k]);
+		sqlite3_bind_int64(s[S_DEV_COUNT], 4, (sqlite3_int64)d->in_bytes[k]);
 		rc |= step(s[S_DEV_COUNT]);
 	}
 	for (unsigned i = 0; i < d->nips; i++) {
@@ -430,12 +434,14 @@ static int save_conv(struct assets *a, sqlite3_stmt **s, const struct conv *c)
 	sqlite3_bind_int64(s[S_CONV], 3, (sqlite3_int64)c->first_ns);
 	sqlite3_bind_int64(s[S_CONV], 4, (sqlite3_int64)c->last_ns);
 	rc |= step(s[S_CONV]);
-	if (a->run[0] && c->packets) {
+	for (unsigned k = 0; k < ASSETS_INPUTS; k++) {
+		if (!a->input_key[k][0] || !c->in_packets[k])
+			continue;
 		bind_text(s[S_CONV_COUNT], 1, x);
 		bind_text(s[S_CONV_COUNT], 2, y);
-		bind_text(s[S_CONV_COUNT], 3, a->run);
-		sqlite3_bind_int64(s[S_CONV_COUNT], 4, (sqlite3_int64)c->packets);
-		sqlite3_bind_int64(s[S_CONV_COUNT], 5, (sqlite3_int64)c->bytes);
+		bind_text(s[S_CONV_COUNT], 3, a->input_key[k]);
+		sqlite3_bind_int64(s[S_CONV_COUNT], 4, (sqlite3_int64)c->in_packets[k]);
+		sqlite3_bind_int64(s[S_CONV_COUNT], 5, (sqlite3_int64)c->in_bytes[k]);
 		rc |= step(s[S_CONV_COUNT]);
 	}
 	for (unsigned i = 0; i < c->nprotos; i++) {
@@ -459,10 +465,11 @@ int assets_db_save(struct assets *a)
 			snprintf(err, sizeof err, "%s: %s", a->db_path, sqlite3_errmsg(a->db));
 			goto rollback;
 		}
-	if (a->run[0] && !a->run_forgotten) {
-		forget_run(a, s[S_RUN_DEV], s[S_RUN_CONV]);
-		a->run_forgotten = true;
-	}
+	for (unsigned k = 0; k < ASSETS_INPUTS; k++)
+		if (a->input_key[k][0] && !a->input_forgotten[k]) {
+			forget_input(a, a->input_key[k], s[S_RUN_DEV], s[S_RUN_CONV]);
+			a->input_forgotten[k] = true;
+		}
 	int bad = 0;
 	for (uint32_t i = 0; i < a->ndev; i++)
 		bad |= save_device(a, s, &a->dev[i]);
