@@ -329,7 +329,10 @@ static void judge_due(struct flow *f, struct flow_hole_pool *pool,
 		struct flow_tcp_dir *s = &f->tcp[d];
 		while (s->hole_head != FLOW_HOLE_NIL) {
 			struct flow_tcp_hole *h = H(pool, s->hole_head);
-			if (!h->acked_ms || now_ms + 1 - h->acked_ms < allow_ms)
+			/* (a packet older than the ACK, sources merged out of
+			 * order, is not "later") */
+			if (!h->acked_ms || now_ms + 1 < h->acked_ms ||
+			    now_ms + 1 - h->acked_ms < allow_ms)
 				break;
 			if (!judge_head(f, d, pool))
 				break;
