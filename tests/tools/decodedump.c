@@ -3,13 +3,14 @@
  *
  *   decodedump FILE [--vxlan-port N] [--geneve-port N] [--tzsp-port N]
  *              [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv] [--summary]
+ *              [--frame]
  *
  * Port options add to the defaults (4789, 6081, 37008). One line per packet
  * handed on by the decoder: "N: description" (N = packet number in the
  * file, from 1); fragments held for reassembly print "N: held". --stats
  * appends the decoder counters and the non-zero event counters; --tsv
  * prints tab-separated fields instead (see print_tsv); --summary prints
- * only what --stats adds.
+ * only what --stats adds; --frame appends where the original frame lies.
  * Used by the golden tests (tests/golden) and the tshark cross-check.
  */
 #include <arpa/inet.h>
@@ -24,7 +25,8 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: decodedump FILE [--vxlan-port N] [--geneve-port N] "
-		"[--tzsp-port N] [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv] [--summary]\n");
+		"[--tzsp-port N] [--rspan-vlan V] [--no-reassembly] [--stats] [--tsv] [--summary] "
+		"[--frame]\n");
 	return 64;
 }
 
@@ -79,6 +81,28 @@ static void print_tsv(unsigned long n, const struct packet *p)
 	printf("\t%u\n", p->src.family ? p->ip_proto : 0);
 }
 
+/*
+ * --frame: where the original frame and its network header are, as later
+ * stages read them, and whether they stay inside the bytes they refer to
+ * (the capture, or the reassembly buffer for rebuilt packets: "rebuilt").
+ */
+static void print_frame(const struct packet *p, const u_char *cap, uint32_t caplen)
+{
+	const uint8_t *base = p->mirror.outer_fragmented ? p->data : cap;
+	uint32_t len = p->mirror.outer_fragmented ? p->caplen : caplen;
+	bool inside = p->frame >= base && p->frame_caplen <= len &&
+		      (uint32_t)(p->frame - base) <= len - p->frame_caplen;
+	printf(" | frame=%s+%ld %u/%u et=0x%04x", p->frame_is_eth ? "eth" : "net",
+	       (long)(p->frame - base), p->frame_caplen, p->frame_wirelen, p->ethertype);
+	if (p->src.family)
+		printf(" l3=%u/%u", p->l3_off, p->l3_len);
+	if (p->mirror.outer_fragmented)
+		printf(" rebuilt");
+	if (!inside || p->frame_caplen > p->frame_wirelen ||
+	    (p->src.family && p->l3_off >= p->frame_caplen))
+		printf(" BAD");
+}
+
 static int add_u16(uint16_t *arr, unsigned *n, unsigned max, const char *s)
 {
 	char *end;
@@ -93,7 +117,7 @@ int main(int argc, char **argv)
 {
 	struct decode_config cfg;
 	const char *file = NULL;
-	bool stats = false, tsv = false, summary = false;
+	bool stats = false, tsv = false, summary = false, frame = false;
 	decode_config_default(&cfg);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -114,6 +138,8 @@ int main(int argc, char **argv)
 			tsv = true;
 		else if (!strcmp(a, "--summary"))
 			summary = stats = true;
+		else if (!strcmp(a, "--frame"))
+			frame = true;
 		else if (a[0] != '-' && !file)
 			file = a;
 		else
@@ -161,7 +187,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		decode_describe(&p, line, sizeof(line));
-		printf("%lu: %s\n", n, line);
+		printf("%lu: %s", n, line);
+		if (frame)
+			print_frame(&p, bytes, h->caplen);
+		printf("\n");
 	}
 	if (stats) {
 		const struct decode_stats *s = decoder_stats(d);
