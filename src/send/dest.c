@@ -195,6 +195,7 @@ int send_dest_open(struct send_dest *d, char *err, size_t errlen)
 		d->ifindex = (int)if_nametoindex(d->ifname);
 		if (!d->ifindex) {
 			snprintf(err, errlen, "%s: no such interface '%s'", d->spec, d->ifname);
+			errno = ENODEV;
 			return -1;
 		}
 		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);

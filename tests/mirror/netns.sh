@@ -105,12 +105,14 @@ mt_cap_wait() {
 	return 1
 }
 
-# tsv FILE FIELD...: the fields of every frame, tab separated, one line each.
+# tsv FILE FIELD...: the fields of every frame, tab separated, one line each
+# (TSV_ARGS: more tshark options, e.g. -d udp.port==4790,vxlan).
 tsv() {
 	local f=$1 a=() x
 	shift
 	for x in "$@"; do a+=(-e "$x"); done
-	tshark -n -r "$f" -T fields -E separator=/t "${a[@]}" 2>/dev/null
+	# shellcheck disable=SC2086 # TSV_ARGS: extra tshark options (-d ...)
+	tshark -n -r "$f" ${TSV_ARGS:-} -T fields -E separator=/t "${a[@]}" 2>/dev/null
 }
 
 # countif FILE AWK-CONDITION: lines of a tsv file that match.
