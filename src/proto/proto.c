@@ -114,6 +114,8 @@ void proto_set(struct proto_msg *m, enum proto_id id, enum proto_role src,
 static struct proto_field *field_new(struct proto_msg *m, enum proto_side side,
 				     bool ident, const char *key)
 {
+	if (!ident && !m->details)
+		return NULL; /* nobody reads details: do not format them */
 	if (m->nf >= PROTO_MAX_FIELDS) {
 		m->dropped++;
 		return NULL;
@@ -149,8 +151,8 @@ void proto_field_bytes(struct proto_msg *m, enum proto_side side, bool ident,
 	size_t start = 0;
 	while (start < len && b[start] == ' ')
 		start++;
-	if (start == len)
-		return; /* nothing printable worth keeping */
+	if (start == len || (!ident && !m->details))
+		return; /* nothing printable worth keeping, or nobody reads it */
 	struct proto_field *f = field_new(m, side, ident, key);
 	if (!f)
 		return;

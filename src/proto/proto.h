@@ -97,6 +97,7 @@ struct proto_msg {
 	/* ---- input ---- */
 	const struct packet *pkt;     /* the packet (ports, addresses, frame) */
 	struct event_counts *events;  /* where parsers count malformed input */
+	bool details;                 /* keep detail fields too (protodump), not only identity */
 	/* ---- output ---- */
 	enum proto_id proto;          /* what the message was (PROTO_NONE: not recognised) */
 	uint8_t src_role, dst_role;   /* enum proto_role of sender and receiver */

@@ -135,6 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	static struct event_counts ev;
 	static struct proto_msg m;
+	m.details = sel & 1; /* both paths: with and without detail fields */
 	if (proto_dispatch(&m, &p, &ev, hint))
 		check_msg(&m);
 	assets_packet(inventory, &p, NULL, (sel & 2) ? 0 : 1);

@@ -65,6 +65,8 @@ int main(int argc, char **argv)
 	const u_char *data;
 	unsigned long frame = 0;
 	struct proto_msg m;
+	memset(&m, 0, sizeof m);
+	m.details = true;
 	while (pcap_next_ex(pc, &h, &data) == 1) {
 		frame++;
 		struct packet p;
