@@ -23,7 +23,10 @@
  *   -W < d < 0            behind H, within the window W: if that number was
  *                         already seen, repeated; if not, reordered: it
  *                         fills a gap counted earlier, so lost is decremented
- *                         (a late packet is never reported as loss). Numbers
+ *                         (a late packet is never reported as loss); gap
+ *                         events follow the runs of lost numbers (a run's
+ *                         last number arriving closes it, one in its middle
+ *                         splits it). Numbers
  *                         older than the first one seen since the last
  *                         (re)start are reordered without touching lost.
  *   d <= -W               (or exactly 2^31 away): the source restarted its
@@ -222,6 +225,15 @@ static bool seq_observe(struct mirror_session *s, uint32_t seq)
 		if (s->seq_lost)
 			s->seq_lost--;
 		seq_set(s, seq, true);
+		/* Keep seq_gap_events = runs of lost numbers: filling a run's
+		 * last number closes it, filling its middle splits it in two.
+		 * (Before the first tracked number nothing is lost: a boundary.) */
+		bool left = back + 1 >= s->seq_span || seq_bit(s, seq - 1);
+		bool right = seq_bit(s, seq + 1);
+		if (left && right && s->seq_gap_events)
+			s->seq_gap_events--;
+		else if (!left && !right)
+			s->seq_gap_events++;
 	}
 	return false;
 }

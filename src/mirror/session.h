@@ -43,7 +43,7 @@ struct mirror_session {
 	uint64_t last_ns;          /* time of the latest copy */
 	uint64_t seq_packets;      /* packets that carried a GRE sequence number */
 	uint64_t seq_lost;         /* packets lost per sequence gaps (exact) */
-	uint64_t seq_gap_events;   /* number of gaps (forward jumps > 1) */
+	uint64_t seq_gap_events;   /* runs of lost numbers (gaps still open) */
 	uint64_t seq_reordered;    /* arrived behind the highest, not seen before */
 	uint64_t seq_repeated;     /* sequence number already seen */
 	uint64_t seq_restarts;     /* counter restarted (jump back beyond window) */
