@@ -35,6 +35,10 @@
 #include <time.h>
 
 #include <linux/if_packet.h>
+#include <linux/net_tstamp.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "app/commands.h"
 #include "capture/afpacket.h"
@@ -120,7 +124,8 @@ static void usage(FILE *f)
 "  --bps N            at most N bits/s per destination (k, M, G suffixes)\n"
 "  --duration S       stop after S seconds\n"
 "  --count N          stop after N captured frames\n"
-"  --status S         status line on stderr every S seconds (default 10, 0 = off)\n");
+"  --status S         status line on stderr every S seconds (default 10, 0 = off)\n"
+"  --hw-timestamps    ask the NICs for hardware receive timestamps (ERSPAN III)\n");
 }
 
 /* ---- counters and reports ---- */
@@ -311,6 +316,30 @@ static int parse_vlans(struct mirror *m, const char *arg)
 	return 0;
 }
 
+/* Hardware receive timestamps (Documentation/networking/timestamping.rst):
+ * the NIC stamps every frame (SIOCSHWTSTAMP, HWTSTAMP_FILTER_ALL) and the
+ * ring reports that stamp (PACKET_TIMESTAMP); ERSPAN III carries it. A NIC
+ * that cannot leaves the kernel's software stamps, with a note. */
+static void hw_timestamps(const char *ifname, int fd)
+{
+	struct hwtstamp_config cfg;
+	struct ifreq ifr;
+	memset(&cfg, 0, sizeof cfg);
+	memset(&ifr, 0, sizeof ifr);
+	cfg.tx_type = HWTSTAMP_TX_OFF;
+	cfg.rx_filter = HWTSTAMP_FILTER_ALL;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	ifr.ifr_data = (void *)&cfg;
+	int req = SOF_TIMESTAMPING_RAW_HARDWARE;
+	if (ioctl(fd, SIOCSHWTSTAMP, &ifr) ||
+	    setsockopt(fd, SOL_PACKET, PACKET_TIMESTAMP, &req, sizeof req)) {
+		fprintf(stderr, "mirror: %s: no hardware timestamps (%s), using the "
+			"kernel's\n", ifname, strerror(errno));
+		return;
+	}
+	fprintf(stderr, "mirror: %s: hardware timestamps on\n", ifname);
+}
+
 /* A destination that leaves by a mirrored interface would have its copies
  * mirrored again (or flood the mirrored link): refuse it. */
 static int loop_check(struct mirror *m)
@@ -350,6 +379,7 @@ int cmd_mirror(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "status", required_argument, NULL, 'S' },
+		{ "hw-timestamps", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -359,7 +389,7 @@ int cmd_mirror(int argc, char **argv)
 	const char *bpf = NULL;
 	double duration = 0, status_s = 10;
 	uint64_t count = 0;
-	bool copy = false;
+	bool copy = false, hwts = false;
 	unsigned long v;
 	int rc = EXIT_USAGE, opt;
 	char err[512];
@@ -432,6 +462,9 @@ int cmd_mirror(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			count = v;
+			break;
+		case 'H':
+			hwts = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -520,6 +553,8 @@ int cmd_mirror(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		if (hwts)
+			hw_timestamps(m.ifs[j].name, afp_fd(m.ifs[j].ring));
 		/* Whatever reached the ring before the filter was attached
 		 * is dropped (libpcap does the same). */
 		struct afp_frame f;

@@ -29,6 +29,25 @@ check_eq pps-accounted "$cap" $((sent + dropped))
 check pps-within-limit awk -v s="$sent" -v t="$secs" 'BEGIN { exit !(s <= 8 + 50 * t + 1) }'
 check_eq pps-at-sensor "$sent" "$(pcap_count "$T_TMP/pps.pcap")"
 
+check_contains pps-status-line "$T_TMP/mirror.err" "^mirror: [0-9]+s captured=[0-9]+ sent=[0-9]+ ratelimit_dropped=[1-9][0-9]* kernel_dropped=0 send_errors=0$"
+
+# ---- two interfaces, a -f filter, stopped by SIGTERM ----
+mt_veth "$NA" c0 "$NB" d0
+mt_mirror_start -i a0:rx -i c0:rx -f 'udp dst port 5000' --hw-timestamps \
+	--to 'erspan2://198.51.100.9?session=1' || fail filter-start "$(cat "$T_TMP/mirror.err")"
+inject "$NB" b0 count=10 dport=5000 $B
+inject "$NB" b0 count=10 dport=6000 $B
+inject "$NB" d0 count=7 dport=5000 $B
+mt_wait_captured 17
+kill -TERM "$MIRROR_PID"
+wait "$MIRROR_PID"
+check_eq term-exit 0 $?
+check_eq filter-captured 17 "$(sumval captured)"
+check_eq filter-a0 10 "$(sumval captured '^interface a0 dir=rx')"
+check_eq filter-c0 7 "$(sumval captured '^interface c0 dir=rx')"
+check_eq filter-sent 17 "$(sumval sent '^destination erspan2')"
+check_contains hwts-note "$T_TMP/mirror.err" "a0: (no hardware timestamps .*using the kernel's|hardware timestamps on)"
+
 # ---- bits/s: 300 frames of ~1 kB, 200 kbit/s allowed ----
 mt_mirror_start -i a0:rx --bps 200k --to 'erspan2://198.51.100.9?session=1' || fail bps-start "$(cat "$T_TMP/mirror.err")"
 inject "$NB" b0 count=300 size=1000 $B
