@@ -381,8 +381,8 @@ static void check_directions(struct health_scope *sc, const struct view *v)
 	double both = pct(d->both, d->conns);
 	if (d->conns) {
 		fig(c, "both_ways_pct", both, false);
-		figures(c, "%.1f%% of %llu TCP connections seen both ways", both,
-			(unsigned long long)d->conns);
+		figures(c, "%.1f%% of %llu TCP connection%s seen both ways", both,
+			(unsigned long long)d->conns, d->conns == 1 ? "" : "s");
 		if (d->only_c2s || d->only_s2c)
 			figures(c, "; one way only: %llu client->server (replies missing), "
 				   "%llu server->client (requests missing)",
@@ -1132,7 +1132,7 @@ int health_report_build(const struct health_report_input *ri, struct health_repo
 			.unique = in->frames - in->duplicates, .duplicates = in->duplicates,
 			.rejected = in->rejected, .snap_cut = in->snap_cut,
 			.first_ns = in->first_ns, .last_ns = in->last_ns, .l2 = &in->l2,
-			.dirs = &in->dirs,
+			.dirs = &in->dirs, .tcp_acked = in->tcp_acked, .tcp_unseen = in->tcp_unseen,
 		};
 		check_traffic(sc, &v);
 		if (in->packets) {
@@ -1140,6 +1140,7 @@ int health_report_build(const struct health_report_input *ri, struct health_repo
 			check_directions(sc, &v);
 			if (m != TRANSPORT_PLAIN)
 				check_loss_upstream(sc, &v);
+			check_loss_tcp(sc, &v);
 		}
 		check_loss_capture(sc, &v);
 		if (in->packets) {

@@ -435,7 +435,18 @@ static void session_packet(struct health *h, struct health_session *s, const str
 			s->dir_egress++;
 	}
 	if (m->has_hw_ts_ns) {
-		int64_t off = (int64_t)(p->ts_ns - m->hw_ts_ns);
+		/* The 32-bit timestamp field wraps (every 4.97 days at 100 us,
+		 * every 429 s at 100 ns granularity): unwrap it per session. */
+		uint64_t period = m->gra == 0 ? (1ull << 32) * 100000ull
+				  : m->gra == 1 ? (1ull << 32) * 100ull : 0;
+		uint64_t hw = m->hw_ts_ns + s->hwts_wrap_add;
+		if (period && s->hwts && hw + period / 2 < s->hwts_prev) {
+			s->hwts_wrap_add += period;
+			s->hwts_wraps++;
+			hw += period;
+		}
+		s->hwts_prev = hw;
+		int64_t off = (int64_t)(p->ts_ns - hw);
 		if (!s->hwts || off < s->hwts_min_off)
 			s->hwts_min_off = off;
 		if (!s->hwts || off > s->hwts_max_off)
@@ -768,6 +779,10 @@ static void loss_account(struct health *h, struct health_conn *c, int side, uint
 	if (c->sess >= 0) {
 		h->sess[c->sess].tcp_acked += acked;
 		h->sess[c->sess].tcp_unseen += unseen;
+	}
+	if (c->input < HEALTH_MAX_INPUTS) {
+		h->in[c->input].tcp_acked += acked;
+		h->in[c->input].tcp_unseen += unseen;
 	}
 }
 

@@ -113,6 +113,8 @@ struct health_input {
 	struct health_peak p100ms;/* 100 ms windows */
 	struct health_l2 l2;      /* frame mix (unique frames) */
 	struct health_dirs dirs;  /* TCP directions of connections first seen here */
+	uint64_t tcp_acked;       /* TCP bytes acknowledged in connections first seen here */
+	uint64_t tcp_unseen;      /* ... of which never seen */
 	uint64_t kernel_drops;    /* sensor's own capture drops (live) */
 	uint64_t link_speed_mbps; /* speed used for oversubscription, 0 unknown */
 	uint64_t transports[TRANSPORT__COUNT]; /* packets by mirror method */
@@ -154,6 +156,9 @@ struct health_session {
 	uint64_t hwts;            /* packets with a usable timestamp */
 	int64_t hwts_min_off;     /* min of capture - hardware time (ns) */
 	int64_t hwts_max_off;     /* max of the same */
+	uint64_t hwts_prev;       /* previous hardware time, unwrapped (ns) */
+	uint64_t hwts_wrap_add;   /* ns added for the 32-bit field's wrap-arounds */
+	uint64_t hwts_wraps;      /* wrap-arounds seen */
 	struct health_l2 l2;      /* frame mix */
 	struct health_dirs dirs;  /* TCP directions of connections first seen here */
 	uint64_t tcp_acked;       /* bytes acknowledged in connections of this session */
