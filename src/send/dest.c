@@ -7,7 +7,9 @@
  * Sockets: span/rspan use an AF_PACKET SOCK_RAW socket bound to the output
  * interface with PACKET_QDISC_BYPASS (packet(7)); erspan2/erspan3/gre use a
  * raw IP socket of protocol IPPROTO_GRE (raw(7): the kernel writes the IP
- * header, we write GRE and what follows); vxlan uses a UDP socket. Every
+ * header, we write GRE and what follows); vxlan uses a raw IPPROTO_UDP
+ * socket over IPv4 (we write the UDP header, so that the outer source port
+ * can follow the inner flow) and a UDP socket over IPv6. Every
  * socket carries SO_MARK = SEND_SELF_MARK so that the capture filter can
  * refuse the mirror's own output.
  *
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
@@ -215,7 +218,23 @@ int send_dest_open(struct send_dest *d, char *err, size_t errlen)
 			close(fd);
 			return -1;
 		}
+	} else if (d->ops->kind == SEND_VXLAN && d->family == AF_INET) {
+		/* A raw UDP socket: the UDP header is ours, so each flow gets
+		 * its own outer source port (RFC 7348 section 5). It must not
+		 * receive the host's UDP traffic: a filter refuses everything. */
+		fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
+		if (fd < 0)
+			goto sockfail;
+		struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+		struct sock_fprog fp = { 1, &none };
+		if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp)) {
+			snprintf(err, errlen, "%s: SO_ATTACH_FILTER: %s", d->spec, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		d->udp_raw = true;
 	} else if (d->ops->kind == SEND_VXLAN) {
+		/* IPv6 needs the UDP checksum: the kernel's UDP socket does it. */
 		fd = socket(d->family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 		if (fd < 0)
 			goto sockfail;

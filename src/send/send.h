@@ -137,6 +137,8 @@ struct send_dest {
 	uint32_t key;                /* GRE key (gre:// ?key=) */
 	bool has_key;
 	bool gre_seq;                /* gre:// puts sequence numbers (?seq=1, default on) */
+	bool udp_raw;                /* vxlan over IPv4: we write the UDP header
+	                                (per-flow source port) on a raw socket */
 
 	/* state */
 	int fd;                      /* socket, -1 when closed */

@@ -72,6 +72,9 @@ check erspan3-timestamp test "$diff" -lt $((120 * 10000000))
 check_eq gre-teb $((2 * N)) "$(countif "$T" '$1 == "0x6558" && $10 == 9 && $11 == 1 && $15 ~ /^198.51.100.9,/')"
 check_eq gre-seq "0-$((2 * N - 1))-$((2 * N))" "$(awk -F'\t' '$1 == "0x6558" {print $12}' "$T" | sort -n | awk 'NR==1{a=$1} {b=$1; n++} END{print a "-" b "-" n}')"
 check_eq vxlan-vni $((2 * N)) "$(countif "$T" '$13 == 42 && $17 ~ /^4789,/ && $15 ~ /^198.51.100.2,/')"
+# The VXLAN outer source port follows the inner flow (one flow here, both
+# directions: one port), in the dynamic range.
+check_eq vxlan-sport "1" "$(awk -F'\t' '$13 == 42 {split($16, p, ","); if (p[1] >= 49152) print p[1]}' "$T" | sort -u | wc -l)"
 # No expert warnings or errors for anything tshark decoded.
 tshark -r "$S0" -q -z expert,warn >"$T_TMP/expert.txt" 2>/dev/null
 check_not_contains tshark-no-warnings "$T_TMP/expert.txt" "Warnings|Errors"
