@@ -64,6 +64,16 @@ static void tcp_flags(char *s, uint8_t f)
 	s[k] = 0;
 }
 
+/* An ERSPAN II or III header was read (type I has none). */
+static bool has_erspan_header(const struct packet *p)
+{
+	for (unsigned i = 0; i < p->nlayer_names; i++)
+		if (!strcmp(p->layer_names[i], "erspan2") ||
+		    !strcmp(p->layer_names[i], "erspan3"))
+			return true;
+	return false;
+}
+
 void decode_describe(const struct packet *p, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -91,10 +101,7 @@ void decode_describe(const struct packet *p, char *buf, size_t len)
 			put(&o, " gre_key=%" PRIu32, m->gre_key);
 		if (m->has_gre_seq)
 			put(&o, " gre_seq=%" PRIu32, m->gre_seq);
-		if (p->layers & LAYER_ERSPAN && (m->transport == TRANSPORT_ERSPAN2 ||
-						 m->transport == TRANSPORT_ERSPAN3 ||
-						 m->has_hw_ts || m->port_index ||
-						 m->erspan_vlan || m->cos))
+		if (has_erspan_header(p))
 			put(&o, " erspan_vlan=%u cos=%u en=%u T=%d", m->erspan_vlan,
 			    m->cos, m->erspan_en, m->truncated ? 1 : 0);
 		if (m->port_index)
