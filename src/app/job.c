@@ -115,6 +115,7 @@ void job_summary_ctx(const struct job *j, struct summary_ctx *c)
 		c->claims[c->nclaims++] = j->claims[i];
 	if (j->src.nerrors || j->result == RUN_ERROR)
 		c->input_error = j->src.err;
+	c->extra_events = j->assets ? assets_events(j->assets) : NULL;
 }
 
 int job_close(struct job *j)

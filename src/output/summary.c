@@ -117,13 +117,26 @@ static void rules_text(const struct admit_config *a, char *buf, size_t len)
 
 /* ------------------------------------------------------------------ text */
 
+/* The pipeline's events plus the inventory's (--db), if any. */
+static const struct event_counts *all_events(const struct summary_ctx *c,
+					     struct event_counts *buf)
+{
+	const struct event_counts *ev = pipeline_events(c->pl);
+	if (!c->extra_events)
+		return ev;
+	for (int i = 0; i < EV__COUNT; i++)
+		buf->n[i] = ev->n[i] + c->extra_events->n[i];
+	return buf;
+}
+
 void summary_text(FILE *f, const struct summary_ctx *c)
 {
 	const struct pipeline_stats *st = pipeline_stats(c->pl);
 	const struct pipeline_config *cfg = pipeline_config(c->pl);
 	const struct session_table *sess = pipeline_sessions(c->pl);
 	const struct flow_stats *fs = flow_stats(pipeline_flows(c->pl));
-	const struct event_counts *ev = pipeline_events(c->pl);
+	struct event_counts evbuf;
+	const struct event_counts *ev = all_events(c, &evbuf);
 	char t0[40] = "-", t1[40] = "-";
 	double span = 0;
 
@@ -286,7 +299,8 @@ void summary_json(FILE *f, const struct summary_ctx *c)
 	const struct pipeline_config *cfg = pipeline_config(c->pl);
 	const struct session_table *sess = pipeline_sessions(c->pl);
 	const struct flow_stats *fs = flow_stats(pipeline_flows(c->pl));
-	const struct event_counts *ev = pipeline_events(c->pl);
+	struct event_counts evbuf;
+	const struct event_counts *ev = all_events(c, &evbuf);
 	const struct dedup_stats *ds = dedup_stats(pipeline_dedup(c->pl));
 	struct json w;
 	char buf[512];

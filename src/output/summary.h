@@ -26,6 +26,7 @@ struct summary_ctx {
 	const char *claims[SUMMARY_MAX_NOTES];
 	unsigned nclaims;
 	const char *input_error;        /* an input ended early (truncated file) */
+	const struct event_counts *extra_events; /* inventory (proto.*, assets.*) events, NULL without --db */
 };
 
 void summary_text(FILE *f, const struct summary_ctx *c);

@@ -104,6 +104,10 @@ check ndpi_classifies_http jq -e '[.conversations[].protocols[]] | index("http")
 check vlan_recorded jq -e '[.devices[].vlans[]] | index(123) != null' "$T_TMP/v.json"
 check erspan_source_recorded jq -e '[.devices[].mirror_sources[]] | map(test("^erspan2 [0-9.]+ session [0-9]+$")) | any' "$T_TMP/v.json"
 
+# --- parser events reach the read summary (--json "events") ---
+"$MS_BIN" read --db "$T_TMP/e.db" --json "$OT/zeek_modbus-and-non-modbus-p502.pcap" >"$T_TMP/e.json"
+check_eq summary_has_proto_events 11 "$(jq -r '.events["proto.modbus.malformed"]' "$T_TMP/e.json")"
+
 # --- errors ---
 check_rc missing_db_66 66 "$MS_BIN" inventory --db "$T_TMP/nope.db"
 echo "not a database" >"$T_TMP/junk.db"
