@@ -19,7 +19,7 @@
 #include "core/event.h"
 #include "decode/packet.h"
 
-#define FLOW_DEFAULT_MAX (1u << 18)     /* 262144 flows, ~64 MiB at most */
+#define FLOW_DEFAULT_MAX (1u << 18)     /* 262144 flows, ~56 MiB at most */
 #define FLOW_SESSION_NONE UINT32_MAX    /* flow.session_index not set yet */
 #define FLOW_LIST_FREE 0xff             /* flow.lru_list of an unused slot */
 #define FLOW_TCP_MAX_HOLES 64           /* unseen ranges tracked per direction */
@@ -114,6 +114,11 @@ void flow_table_set_on_evict(struct flow_table *t,
  * FLOW_SESSION_NONE: the caller stamps its session index.
  */
 struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir);
+/* Compute p's flow hash ahead of flow_update and prefetch its index slot. */
+void flow_prepare(const struct flow_table *t, struct packet *p);
+/* Once the index slot is in cache (a packet after flow_prepare): prefetch
+ * the flow entry the slot points to. */
+void flow_prefetch_entry(const struct flow_table *t, const struct packet *p);
 
 /* The symmetric hash flow_update uses (0 for non-IP). */
 uint64_t flow_hash_packet(const struct packet *p, bool vlan_in_key);
@@ -144,6 +149,7 @@ struct flow_stats {
 	uint64_t gap_events;    /* holes judged unseen */
 	uint64_t hole_overflow; /* holes dropped: FLOW_TCP_MAX_HOLES open or pool empty */
 	uint64_t holes_peak;    /* most unseen ranges held at once (pool use) */
+	uint64_t holes_held;    /* unseen ranges held now (0 after flow_flush) */
 	uint64_t ack_desync;    /* implausible ACK jumps: tracking restarted */
 	uint64_t tcp_reused;    /* SYN with a new ISN on a tracked flow: restarted */
 	uint64_t tcp_fragmented; /* first fragments of TCP segments: tracking paused */

@@ -70,6 +70,7 @@ static uint32_t pool_get(struct flow_hole_pool *pool, struct flow_stats *st)
 		return FLOW_HOLE_NIL;
 	}
 	pool->in_use++;
+	st->holes_held = pool->in_use;
 	if (pool->in_use > st->holes_peak)
 		st->holes_peak = pool->in_use;
 	return i;
@@ -426,6 +427,7 @@ void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
 	/* What this packet ACKs of the other direction. */
 	if (fl & TCP_ACK)
 		ack_seen(f, !dir, pool, p->tcp_ack, now_ms, st, ec);
+	st->holes_held = pool->in_use;
 }
 
 void flow_tcp_finish(struct flow *f, struct flow_hole_pool *pool,
@@ -440,6 +442,7 @@ void flow_tcp_finish(struct flow *f, struct flow_hole_pool *pool,
 			}
 		}
 	}
+	st->holes_held = pool->in_use;
 	st->acked_bytes += f->acked_bytes[0] + f->acked_bytes[1];
 	st->unseen_bytes += f->unseen_bytes[0] + f->unseen_bytes[1];
 	st->gap_events += f->gap_events[0] + f->gap_events[1];

@@ -837,6 +837,75 @@ static void test_unseen_random(void)
 	check("tcp_random_loss_5pct", ok == trials, "%s", msg);
 }
 
+/* Garbage: random fields, addresses, flags, numbers and times (sometimes
+ * backwards) through a small table. Nothing may crash (ASan/UBSan build),
+ * and after the flush nothing is left: no flow, no unseen range. */
+static void test_garbage(void)
+{
+	struct flow_config cfg;
+	flow_config_default(&cfg);
+	cfg.max_flows = 32;
+	cfg.udp_idle_ns = 50 * MS;
+	cfg.tcp_idle_ns = 200 * MS;
+	cfg.tcp_reorder_ns = 5 * MS;
+	struct flow_table *t = flow_table_new(&cfg);
+	uint32_t r = 0xdeadbeefu;
+	uint64_t ts = T0;
+	uint32_t seqs[8], acks[8];
+	for (int i = 0; i < 8; i++)
+		seqs[i] = xs(&r), acks[i] = xs(&r);
+	struct endlog lg = { 0, { 0 } };
+	for (int i = 0; i < 200000; i++) {
+		uint32_t x = xs(&r);
+		unsigned k = x % 8;
+		uint8_t proto = (x >> 3) % 5 == 0 ? 17 : (x >> 3) % 7 == 0 ? 1 : 6;
+		struct packet p = ippkt(proto, (uint8_t)(k % 3), (uint16_t)(1000 + k % 4),
+					(uint8_t)(k / 3), (uint16_t)(2000 + (x >> 8) % 2), ts);
+		if ((x >> 10) % 2) { /* the other direction */
+			struct ip_addr a = p.src;
+			p.src = p.dst;
+			p.dst = a;
+			uint16_t sp = p.sport;
+			p.sport = p.dport;
+			p.dport = sp;
+		}
+		if ((x >> 12) % 50 == 0) { /* IPv6, garbage beyond v4 bytes too */
+			p.src.family = p.dst.family = 6;
+			p.src.a[15] = (uint8_t)x;
+			p.layers = LAYER_ETH | LAYER_IPV6;
+		}
+		p.tcp_flags = (uint8_t)xs(&r);
+		if ((x >> 14) % 4)
+			p.tcp_flags &= (uint8_t)~(F_RST | F_SYN);
+		uint32_t y = xs(&r);
+		seqs[k] += (y % 3 == 0) ? 0 : (y % 2000);
+		if (y % 97 == 0)
+			seqs[k] = xs(&r);
+		acks[k] += (y >> 8) % 1500;
+		p.tcp_seq = seqs[k] - ((y >> 4) % 8 == 0 ? (y >> 12) % 5000 : 0);
+		p.tcp_ack = (y >> 20) % 50 == 0 ? xs(&r) : acks[k];
+		p.payload_len = (y >> 6) % 3 ? (y >> 9) % 1460 : 0;
+		p.ip_fragment = (y >> 24) % 200 == 0;
+		p.ip_first_fragment = p.ip_fragment && (y & 1);
+		int d;
+		flow_update(t, &p, &d);
+		ts += (y >> 16) % 3000000;
+		if ((y >> 28) == 0)
+			ts -= (y >> 8) % 2000000; /* merged sources: a step back */
+		if (i % 1000 == 0)
+			flow_expire(t, ts, log_end, &lg);
+	}
+	flow_flush(t, log_end, &lg);
+	const struct flow_stats *st = flow_stats(t);
+	check("flow_garbage_survives", st->active == 0 && st->holes_held == 0 &&
+	      st->created == st->expired + st->evicted + st->flushed &&
+	      st->unseen_bytes <= st->acked_bytes,
+	      "active %" PRIu64 " holes %" PRIu64 " created %" PRIu64 " ended %" PRIu64,
+	      st->active, st->holes_held, st->created,
+	      st->expired + st->evicted + st->flushed);
+	flow_table_free(t);
+}
+
 int main(void)
 {
 	test_bidir();
@@ -847,5 +916,6 @@ int main(void)
 	test_unseen_retrans_keepalive();
 	test_reuse_fragments();
 	test_unseen_random();
+	test_garbage();
 	return failures ? 1 : 0;
 }
