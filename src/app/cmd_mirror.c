@@ -52,6 +52,7 @@
 #define MIRROR_SLOT_BYTES 65536u   /* largest frame copied (longer: truncated) */
 #define MIRROR_POLL_MS 100         /* wake-up for status lines and --duration */
 #define MIRROR_FINAL_DRAIN 65536u  /* frames still mirrored per ring after a stop */
+#define MIRROR_SETTLE_US 30000     /* > the ring's block timeout (10 ms) */
 
 /* One mirrored interface. */
 struct mirror_if {
@@ -555,12 +556,19 @@ int cmd_mirror(int argc, char **argv)
 		}
 		if (hwts)
 			hw_timestamps(m.ifs[j].name, afp_fd(m.ifs[j].ring));
-		/* Whatever reached the ring before the filter was attached
-		 * is dropped (libpcap does the same). */
-		struct afp_frame f;
-		for (unsigned k = 0; k < 1u << 20 && afp_next(m.ifs[j].ring, &f) == 1; k++)
-			;
-		afp_release(m.ifs[j].ring);
+	}
+	/* Whatever reached the rings before the filters were attached is
+	 * dropped (libpcap does the same); a block still open then is retired
+	 * by its timeout, so look twice, the second time after it. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			usleep(MIRROR_SETTLE_US);
+		for (unsigned j = 0; j < m.nifs; j++) {
+			struct afp_frame f;
+			for (unsigned k = 0; k < 1u << 20 && afp_next(m.ifs[j].ring, &f) == 1; k++)
+				;
+			afp_release(m.ifs[j].ring);
+		}
 	}
 
 	struct sigaction sa;

@@ -69,4 +69,5 @@ ip netns exec "$NA" "$MS" mirror --duration 0.2 -i m0 --to 'erspan2://203.0.113.
 check_eq not-a-loop 0 $?
 check_rc no-such-interface 66 ip netns exec "$NA" "$MS" mirror -i nosuch0 --to 'gre://198.51.100.9'
 check_rc span-no-such-interface 66 ip netns exec "$NA" "$MS" mirror -i a0 --to span:nosuch0
+check_rc bad-filter 64 ip netns exec "$NA" "$MS" mirror -i a0 -f "udp and ((" --to gre://198.51.100.9
 done_testing
