@@ -104,6 +104,14 @@ check ndpi_classifies_http jq -e '[.conversations[].protocols[]] | index("http")
 check vlan_recorded jq -e '[.devices[].vlans[]] | index(123) != null' "$T_TMP/v.json"
 check erspan_source_recorded jq -e '[.devices[].mirror_sources[]] | map(test("^erspan2 [0-9.]+ session [0-9]+$")) | any' "$T_TMP/v.json"
 
+# --- OPC UA on a non-default port: recognised by its Hello, then followed on the flow ---
+"$MS_BIN" read --db "$T_TMP/o.db" "$OT/iti_opc-ua-ap-method-wireshark-freeze.pcap" >/dev/null
+"$MS_BIN" inventory --db "$T_TMP/o.db" --json >"$T_TMP/o.json"
+check_eq opcua_flow_followed "opcua|90" \
+	"$(jq -r '.conversations[0] | (.protocols | join(",")) + "|" + (.packets | tostring)' "$T_TMP/o.json")"
+check_eq opcua_endpoint_on_server "opc.tcp://vm-xp-steven:12001/UA/StackTestServer" \
+	"$(jq -r '.devices[] | select(.mac == "00:0c:29:a0:86:e6") | .identity.endpoint_url' "$T_TMP/o.json")"
+
 # --- parser events reach the read summary (--json "events") ---
 "$MS_BIN" read --db "$T_TMP/e.db" --json "$OT/zeek_modbus-and-non-modbus-p502.pcap" >"$T_TMP/e.json"
 check_eq summary_has_proto_events 11 "$(jq -r '.events["proto.modbus.malformed"]' "$T_TMP/e.json")"

@@ -68,6 +68,28 @@ xcol() {
 # Modbus/TCP unit identifiers.
 xcheck modbus_unit_id "$OT/arkime_modbus.pcap" unit_id mbtcp mbtcp.unit_id
 
+# Modbus Read Device Identification (43/14) answer: no capture of the
+# corpus holds one, so one is written here (documentation addresses).
+python3 - "$T_TMP/mbdevid.pcap" <<'PY'
+import struct, sys
+objs = [(0, b"Example Automation"), (1, b"EX-PLC-100"), (2, b"V2.10")]
+pdu = bytes([0x2b, 0x0e, 0x01, 0x01, 0x00, 0x00, len(objs)])
+for i, v in objs:
+    pdu += bytes([i, len(v)]) + v
+mbap = struct.pack(">HHHB", 7, 0, len(pdu) + 1, 1) + pdu
+tcp = struct.pack(">HHIIBBHHH", 502, 40001, 1000, 2000, 5 << 4, 0x18, 8192, 0, 0)
+ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(mbap), 1, 0, 64, 6, 0,
+                 bytes([198, 51, 100, 10]), bytes([203, 0, 113, 20]))
+frame = bytes.fromhex("020000000002" "020000000001" "0800") + ip + tcp + mbap
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    f.write(struct.pack("<IIII", 1700000000, 0, len(frame), len(frame)) + frame)
+PY
+{ ours "$T_TMP/mbdevid.pcap" vendor; ours "$T_TMP/mbdevid.pcap" product_code
+  ours "$T_TMP/mbdevid.pcap" revision; } | sort -u >"$T_TMP/o"
+theirs "$T_TMP/mbdevid.pcap" modbus.object_str_value modbus.object_str_value >"$T_TMP/t"
+same modbus_device_identification "$T_TMP/o" "$T_TMP/t"
+
 # DNP3 link addresses (broadcast 0xFFF0-0xFFFF is not a station).
 ours "$OT/zeek_dnp3.pcap" dnp3_addr >"$T_TMP/o"
 theirs "$OT/zeek_dnp3.pcap" dnp3 dnp3.src dnp3.dst | awk '$1 < 65520' | sort -u >"$T_TMP/t"
