@@ -89,6 +89,10 @@ frames "$T_TMP/x1.pcap" >"$T_TMP/x1.txt"
 frames "$T_TMP/r1.pcap" >"$T_TMP/r1.txt"
 check span-identical cmp "$T_TMP/b0.txt" "$T_TMP/x1.txt"
 check rspan-inner cmp "$T_TMP/b0.txt" "$T_TMP/r1.txt"
+for c in x1 r1 vx0; do
+	tshark -r "$T_TMP/$c.pcap" -q -z expert,warn >"$T_TMP/expert-$c.txt" 2>/dev/null
+	check_not_contains "tshark-no-warnings-$c" "$T_TMP/expert-$c.txt" "Warnings|Errors"
+done
 check_eq rspan-tag "$((2 * N))" "$(pcap_count "$T_TMP/r1.pcap" 'vlan.id == 100 && frame.len == 146')"
 
 # mirrorsense read on the sensor's capture: no sequence gap, every session.
