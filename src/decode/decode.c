@@ -91,7 +91,7 @@ struct decoder *decoder_new(const struct decode_config *cfg,
 		d->cfg.nrspan_vlans = DECODE_MAX_RSPAN;
 	d->ev = events;
 	if (d->cfg.reassemble_outer) {
-		d->frag = frag_new();
+		d->frag = dec_frag_new();
 		if (!d->frag) {
 			free(d);
 			return NULL;
@@ -104,7 +104,7 @@ void decoder_free(struct decoder *d)
 {
 	if (!d)
 		return;
-	frag_free(d->frag);
+	dec_frag_free(d->frag);
 	free(d->rebuilt);
 	free(d);
 }
@@ -360,7 +360,7 @@ bool decode_packet(struct decoder *d, struct packet *pkt)
 	reset_packet(pkt);
 	enum dl r = run(d, pkt);
 	if (r == DL_HELD) {
-		d->st.frag_inflight = frag_inflight(d->frag);
+		d->st.frag_inflight = dec_frag_inflight(d->frag);
 		return false;
 	}
 	if (r == DL_REBUILT) {
@@ -385,7 +385,7 @@ bool decode_packet(struct decoder *d, struct packet *pkt)
 			return false; /* cannot happen: rebuilt is whole */
 	}
 	if (d->frag)
-		d->st.frag_inflight = frag_inflight(d->frag);
+		d->st.frag_inflight = dec_frag_inflight(d->frag);
 	d->st.decoded++;
 	if (pkt->truncated)
 		d->st.truncated++;

@@ -125,9 +125,9 @@ void dec_frame_here(struct packet *p, const struct cursor *c, enum dl next);
 enum dl dec_udp_tunnel(const struct decoder *d, uint16_t dport);
 
 /* Outer fragment handling (frag.c). */
-struct frag_table *frag_new(void);
-void frag_free(struct frag_table *ft);
-unsigned frag_inflight(const struct frag_table *ft); /* datagrams held */
+struct frag_table *dec_frag_new(void);
+void dec_frag_free(struct frag_table *ft);
+unsigned dec_frag_inflight(const struct frag_table *ft); /* datagrams held */
 /*
  * An outer fragment: hdr_off = where the packet's bytes up to the IP payload
  * end (the part kept from the first fragment), l3_off = IP header offset,
@@ -155,7 +155,7 @@ struct frag_piece {
 	bool more;            /* MF: more fragments follow */
 	bool tunnel;          /* first fragment: payload is a tunnel */
 };
-enum dl frag_input(struct decoder *d, struct packet *p,
+enum dl dec_frag_input(struct decoder *d, struct packet *p,
 		   const struct frag_key *k, const struct frag_piece *fp);
 
 /* Is this (first-fragment) payload a tunnel we reassemble? */

@@ -55,12 +55,12 @@ struct frag_table {
 	unsigned used;          /* slots in use */
 };
 
-struct frag_table *frag_new(void)
+struct frag_table *dec_frag_new(void)
 {
 	return calloc(1, sizeof(struct frag_table));
 }
 
-void frag_free(struct frag_table *ft)
+void dec_frag_free(struct frag_table *ft)
 {
 	if (!ft)
 		return;
@@ -69,7 +69,7 @@ void frag_free(struct frag_table *ft)
 	free(ft);
 }
 
-unsigned frag_inflight(const struct frag_table *ft)
+unsigned dec_frag_inflight(const struct frag_table *ft)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; ft->used && i < DECODE_FRAG_SLOTS; i++)
@@ -203,7 +203,7 @@ static enum dl drop(struct decoder *d, struct packet *p, struct frag_slot *s,
 	return DL_DONE;
 }
 
-enum dl frag_input(struct decoder *d, struct packet *p,
+enum dl dec_frag_input(struct decoder *d, struct packet *p,
 		   const struct frag_key *k, const struct frag_piece *fp)
 {
 	struct frag_table *ft = d->frag;

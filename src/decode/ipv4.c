@@ -113,7 +113,7 @@ enum dl dec_ipv4(struct decoder *d, struct packet *p, struct cursor *c)
 		};
 		if (foff == 0)
 			fp.tunnel = dec_payload_is_tunnel(d, p->ip_proto, fp.data, fp.len);
-		enum dl r = frag_input(d, p, &k, &fp);
+		enum dl r = dec_frag_input(d, p, &k, &fp);
 		if (r != DL_DONE)
 			return r;
 	}

@@ -103,7 +103,7 @@ enum dl dec_ipv6(struct decoder *d, struct packet *p, struct cursor *c)
 				};
 				if (foff == 0)
 					fp.tunnel = dec_payload_is_tunnel(d, next, fp.data, fp.len);
-				enum dl r = frag_input(d, p, &k, &fp);
+				enum dl r = dec_frag_input(d, p, &k, &fp);
 				if (r != DL_DONE)
 					return r;
 			}
