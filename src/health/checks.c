@@ -741,10 +741,11 @@ static void check_truncation(struct health_scope *sc, const struct view *v)
 			  "remove the session's truncation / MTU setting, or raise it above the "
 			  "largest frame plus the ERSPAN header.");
 	if (mtu)
-		advice(c, "Frames arrived cut without a truncation mark: the tunnel path MTU "
-			  "(largest packet %u bytes, close to a 1500-byte MTU) is below the mirrored "
-			  "frames plus tunnel headers. Raise the MTU on the path (jumbo frames) or set "
-			  "truncation on the mirror source.", max_outer);
+		advice(c, "Frames arrived cut without a truncation mark: the tunnel path cuts what "
+			  "does not fit (largest tunnel packet %u bytes%s), below the mirrored frames "
+			  "plus tunnel headers. Raise the MTU on the path (jumbo frames) or set "
+			  "truncation on the mirror source so the switch marks what it cuts.", max_outer,
+		       max_outer >= 1400 && max_outer <= 1600 ? ", at a 1500-byte MTU" : "");
 	if (frag)
 		advice(c, "Tunnel packets arrived as outer IP fragments: the path MTU is below "
 			  "frame + tunnel headers. Fragments cost the source and are lost more "

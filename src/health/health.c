@@ -422,9 +422,14 @@ static void session_packet(struct health *h, struct health_session *s, const str
 		session_seq(h, s, m->gre_seq, p->ts_ns);
 	if (m->truncated)
 		s->t_bit++;
+	/* The original frame shorter than its IP header says, although the
+	 * capture kept the whole tunnel packet and the T bit is clear: the
+	 * mirror path cut it (a tunnel over a too-small MTU). */
+	bool inner_short = (p->layers & (LAYER_IPV4 | LAYER_IPV6)) && p->l3_len &&
+			   p->frame_caplen >= p->l3_off && p->frame_caplen - p->l3_off < p->l3_len;
 	if (p->caplen < p->wirelen)
 		s->snap_cut++;
-	else if (p->truncated && !m->truncated)
+	else if ((p->truncated || inner_short) && !m->truncated)
 		s->mtu_cut++;
 	if (m->outer_fragmented)
 		s->outer_frag++;

@@ -16,6 +16,9 @@
  *   --skip-seq I:N     before the I-th tunnel packet (0-based) skip N sequence
  *                      numbers (repeatable): exactly N packets "lost"
  *   --tbit             set the ERSPAN truncated bit
+ *   --inner-cut N      cut original frames longer than N bytes to N before
+ *                      encapsulating them, without the T bit (a path that
+ *                      drops the tail, as a tunnel over a too-small MTU)
  *   --vxlan VNI        wrap in VXLAN (UDP 4789)
  *   --vlan ID          802.1Q tag on the original frames
  *   --broadcast N      add N ARP requests (broadcast)
@@ -41,6 +44,7 @@ struct gen {
 	uint32_t id;         /* session / VNI */
 	int dir_mode;        /* 0 in, 1 out, 2 split */
 	bool tbit;
+	unsigned inner_cut;  /* cut frames to this many bytes (0 = no) */
 	int vlan;            /* -1 none */
 	uint32_t seq;        /* GRE sequence */
 	uint64_t tunnel_pkts;
@@ -83,6 +87,8 @@ static void emit(struct gen *g, const uint8_t *frame, size_t len, bool c2s)
 {
 	uint8_t buf[2048];
 	size_t n = 0;
+	if (g->inner_cut && len > g->inner_cut)
+		len = g->inner_cut;
 	if (g->encap == 0) {
 		memcpy(buf, frame, len);
 		n = len;
@@ -227,6 +233,8 @@ int main(int argc, char **argv)
 			g.encap = 4, g.id = (uint32_t)atoi(v);
 		else if (!strcmp(a, "--dir"))
 			g.dir_mode = !strcmp(v, "in") ? 0 : !strcmp(v, "out") ? 1 : 2;
+		else if (!strcmp(a, "--inner-cut"))
+			g.inner_cut = (unsigned)atoi(v);
 		else if (!strcmp(a, "--vlan"))
 			g.vlan = atoi(v);
 		else if (!strcmp(a, "--broadcast"))

@@ -99,6 +99,11 @@ check_eq e3-hw-spread-zero 0 "$(jqv "$R/e3split.json" '.scopes[] | select(.kind=
 V --json "$R/tbit.pcap" > "$R/tbit.json"
 check_eq tbit-counted 1320 "$(jqv "$R/tbit.json" '.scopes[-1].checks[] | select(.id=="truncation") | .values.erspan_truncated')"
 check_eq tbit-fails fail "$(jqv "$R/tbit.json" '.scopes[-1].checks[] | select(.id=="truncation") | .verdict')"
+"$G" "$R/cut.pcap" --erspan2 9 --inner-cut 1000 >/dev/null
+V --json "$R/cut.pcap" > "$R/cut.json"
+check_eq cut-in-path-counted 800 "$(jqv "$R/cut.json" '.scopes[-1].checks[] | select(.id=="truncation") | .values.cut_in_path')"
+check_eq cut-in-path-no-tbit 0 "$(jqv "$R/cut.json" '.scopes[-1].checks[] | select(.id=="truncation") | .values.erspan_truncated')"
+check_contains cut-in-path-advice "$R/cut.json" 'Raise the MTU on the path'
 editcap -s 80 "$R/clean.pcap" "$R/snap.pcap" 2>/dev/null
 V --json "$R/snap.pcap" > "$R/snap.json"
 check_eq snaplen-counted 800 "$(jqv "$R/snap.json" '.scopes[-1].checks[] | select(.id=="truncation") | .values.snaplen_cut')"
