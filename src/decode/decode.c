@@ -384,7 +384,7 @@ bool decode_packet(struct decoder *d, struct packet *pkt)
 		if (r == DL_HELD || r == DL_REBUILT)
 			return false; /* cannot happen: rebuilt is whole */
 	}
-	if (d->frag)
+	if (d->frag && d->st.frag_seen) /* gauge, once fragments were seen */
 		d->st.frag_inflight = dec_frag_inflight(d->frag);
 	d->st.decoded++;
 	if (pkt->truncated)
