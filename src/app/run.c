@@ -88,6 +88,8 @@ enum run_result run_source(struct pipeline *pl, struct source *src, const struct
 			/* Clock checks every 1024 packets keep the hot loop cheap. */
 			if ((++n & 1023) != 0)
 				continue;
+		} else if (rc == SOURCE_TIMEOUT) {
+			pipeline_drain(pl);
 		} else if (rc == SOURCE_EOF) {
 			break;
 		} else if (rc == SOURCE_ERROR) {

@@ -154,6 +154,9 @@ struct packet {
 
 	/* ---- filled by later stages ---- */
 	uint64_t flow_hash;       /* symmetric hash of the inner 5-tuple */
+	bool flow_hashed;         /* flow_hash computed ahead (flow_prepare) */
+	uint8_t dedup_kind;       /* dedup_prepare: 0 not done, 1 IP key, 2 frame key, 3 unkeyable */
+	uint64_t dedup_key;       /* dedup fingerprint computed ahead */
 	bool duplicate;           /* dedup judged it a copy */
 	bool rejected;            /* admit rules refused the mirror session */
 };

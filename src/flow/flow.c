@@ -455,6 +455,24 @@ static void copy_addr(struct ip_addr *dst, const struct ip_addr *src)
 	memcpy(dst->a, src->a, addr_len(src));
 }
 
+void flow_prepare(const struct flow_table *t, struct packet *p)
+{
+	if (!pkt_is_ip(p))
+		return;
+	p->flow_hash = flow_hash_packet(p, t->cfg.vlan_in_key);
+	p->flow_hashed = true;
+	__builtin_prefetch(&t->index[(uint32_t)p->flow_hash & t->mask]);
+}
+
+void flow_prefetch_entry(const struct flow_table *t, const struct packet *p)
+{
+	if (!p->flow_hashed)
+		return;
+	uint32_t v = t->index[(uint32_t)p->flow_hash & t->mask];
+	if (v)
+		__builtin_prefetch(&t->flows[v - 1], 1);
+}
+
 struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)
 {
 	int d = 0;
@@ -465,7 +483,7 @@ struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)
 		t->stats.not_ip++;
 		return NULL;
 	}
-	uint64_t h = flow_hash_packet(p, t->cfg.vlan_in_key);
+	uint64_t h = p->flow_hashed ? p->flow_hash : flow_hash_packet(p, t->cfg.vlan_in_key);
 	p->flow_hash = h;
 	if (p->ip_fragment && !p->ip_first_fragment) {
 		t->stats.fragments++;

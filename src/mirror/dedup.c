@@ -167,8 +167,10 @@ static bool key_ip(const struct packet *p, uint64_t *out)
 	}
 	/* Bytes to key: headers up to the payload, then a payload prefix. */
 	size_t n;
-	if (p->payload && p->payload >= ip && p->payload <= ip + avail) {
-		size_t l4end = (size_t)(p->payload - ip);
+	/* (compared as integers: payload may point into another buffer) */
+	uintptr_t pl = (uintptr_t)p->payload, ipa = (uintptr_t)ip;
+	if (p->payload && pl >= ipa && pl - ipa <= avail) {
+		size_t l4end = (size_t)(pl - ipa);
 		n = l4end + min_sz(p->payload_caplen, DEDUP_PAYLOAD_PREFIX);
 	} else {
 		n = DEDUP_NOPAYLOAD_PREFIX;
@@ -225,6 +227,28 @@ uint64_t dedup_fingerprint(const struct packet *p)
 	return 0;
 }
 
+enum { DEDUP_KEY_IP = 1, DEDUP_KEY_FRAME = 2, DEDUP_KEY_NONE = 3 };
+
+/* The key of p and which kind it is (enum above). */
+static uint8_t key_of(const struct packet *p, uint64_t *h)
+{
+	if (key_ip(p, h))
+		return DEDUP_KEY_IP;
+	if (key_frame(p, h))
+		return DEDUP_KEY_FRAME;
+	*h = 0;
+	return DEDUP_KEY_NONE;
+}
+
+void dedup_prepare(const struct dedup *d, struct packet *p)
+{
+	if (!d->cfg.enabled)
+		return;
+	p->dedup_kind = key_of(p, &p->dedup_key);
+	if (p->dedup_kind != DEDUP_KEY_NONE)
+		__builtin_prefetch(&d->table[(size_t)((uint32_t)p->dedup_key & d->set_mask) * DEDUP_WAYS], 1);
+}
+
 static uint64_t absdiff(uint64_t a, uint64_t b)
 {
 	return a > b ? a - b : b - a;
@@ -237,13 +261,15 @@ bool dedup_check(struct dedup *d, const struct packet *p, uint32_t tag,
 		return false;
 	d->stats.checked++;
 	uint64_t h;
-	if (!key_ip(p, &h)) {
-		if (!key_frame(p, &h)) {
-			d->stats.unkeyable++;
-			return false;
-		}
-		d->stats.non_ip++;
+	uint8_t kind = p->dedup_kind ? p->dedup_kind : key_of(p, &h);
+	if (p->dedup_kind)
+		h = p->dedup_key;
+	if (kind == DEDUP_KEY_NONE) {
+		d->stats.unkeyable++;
+		return false;
 	}
+	if (kind == DEDUP_KEY_FRAME)
+		d->stats.non_ip++;
 	uint32_t fp = (uint32_t)(h >> 32);
 	if (fp == 0)
 		fp = 1;

@@ -56,6 +56,10 @@ void dedup_set_events(struct dedup *d, struct event_counts *ec);
 bool dedup_check(struct dedup *d, const struct packet *p, uint32_t tag,
 		 uint32_t *orig_tag);
 
+/* Compute p's key ahead of dedup_check and prefetch its table set, so the
+ * pipeline can hide the memory latency behind another packet's work. */
+void dedup_prepare(const struct dedup *d, struct packet *p);
+
 /* The 64-bit key of p (exposed for tests and diagnostics). */
 uint64_t dedup_fingerprint(const struct packet *p);
 

@@ -13,6 +13,25 @@
 /* Flows are expired at most once per second of packet time. */
 #define PIPELINE_EXPIRE_EVERY_NS 1000000000ull
 
+/*
+ * Packets up to PIPELINE_COPY_MAX captured bytes are copied into a slot of a
+ * small ring and run through the stages PIPELINE_LAG packets late: when
+ * packet n is decoded, its dedup set and flow index slot are prefetched;
+ * one packet later the flow entry that index slot names is prefetched; one
+ * more packet later the stages run for it and find its table lines in
+ * cache. The copy is needed because a source may reuse its buffer on the
+ * next read (libpcap does). Larger packets, and packets rebuilt from
+ * fragments (they live in the decoder's buffer), first let the waiting
+ * packets through and then go on at once, so the order never changes.
+ */
+#define PIPELINE_LAG 2
+#define PIPELINE_COPY_MAX 2048
+
+struct pipeline_slot {
+	struct packet p;                  /* decoded, waiting for the stages */
+	uint8_t buf[PIPELINE_COPY_MAX];   /* its captured bytes */
+};
+
 struct pipeline {
 	struct pipeline_config cfg;
 	struct event_counts events;
@@ -25,6 +44,9 @@ struct pipeline {
 	unsigned nobs;
 	uint64_t next_expire_ns;
 	struct pipeline_stats st;
+	struct pipeline_slot slot[PIPELINE_LAG + 1]; /* ring of decoded packets */
+	unsigned head;                    /* oldest waiting packet */
+	unsigned nwaiting;                /* packets decoded, stages not run yet */
 };
 
 void pipeline_config_default(struct pipeline_config *cfg)
@@ -153,23 +175,11 @@ static void count_dup_pair(struct pipeline_stats *st, uint32_t orig, uint32_t co
 		(struct pipeline_dup_pair){ .orig_session = orig, .copy_session = copy, .packets = 1 };
 }
 
-void pipeline_packet(struct pipeline *pl, struct packet *p)
+/* Everything after decoding, for one decoded packet. */
+static void stages(struct pipeline *pl, struct packet *p)
 {
 	struct pipeline_stats *st = &pl->st;
 
-	st->packets++;
-	st->bytes += p->wirelen;
-	if (st->first_ns == 0 || p->ts_ns < st->first_ns)
-		st->first_ns = p->ts_ns;
-	if (p->ts_ns < st->last_ns)
-		st->ts_backwards++;
-	else
-		st->last_ns = p->ts_ns;
-
-	if (!decode_packet(pl->dec, p)) {
-		st->held_fragments++;
-		return;
-	}
 	st->frames++;
 	st->frame_bytes += p->frame_wirelen;
 	if (p->truncated)
@@ -222,8 +232,76 @@ void pipeline_packet(struct pipeline *pl, struct packet *p)
 	notify(pl, p, s, f, dir);
 }
 
+/* Run the stages for the oldest waiting packet. */
+static void run_oldest(struct pipeline *pl)
+{
+	struct pipeline_slot *sl = &pl->slot[pl->head];
+	pl->head = (pl->head + 1) % (PIPELINE_LAG + 1);
+	pl->nwaiting--;
+	stages(pl, &sl->p);
+}
+
+void pipeline_drain(struct pipeline *pl)
+{
+	while (pl->nwaiting)
+		run_oldest(pl);
+}
+
+void pipeline_packet(struct pipeline *pl, struct packet *p)
+{
+	struct pipeline_stats *st = &pl->st;
+
+	st->packets++;
+	st->bytes += p->wirelen;
+	if (st->first_ns == 0 || p->ts_ns < st->first_ns)
+		st->first_ns = p->ts_ns;
+	if (p->ts_ns < st->last_ns)
+		st->ts_backwards++;
+	else
+		st->last_ns = p->ts_ns;
+
+	if (p->caplen > PIPELINE_COPY_MAX) {
+		/* Too big for a slot: let the waiting packets go first. */
+		pipeline_drain(pl);
+		if (!decode_packet(pl->dec, p)) {
+			st->held_fragments++;
+			return;
+		}
+		stages(pl, p);
+		return;
+	}
+	unsigned tail = (pl->head + pl->nwaiting) % (PIPELINE_LAG + 1);
+	struct pipeline_slot *sl = &pl->slot[tail];
+	if (p != &sl->p)
+		sl->p = *p;
+	memcpy(sl->buf, p->data, p->caplen);
+	sl->p.data = sl->buf;
+	if (!decode_packet(pl->dec, &sl->p)) {
+		st->held_fragments++;
+		return;
+	}
+	if (sl->p.data != sl->buf) {
+		/* Rebuilt from fragments: valid only until the next decode. */
+		pipeline_drain(pl);
+		stages(pl, &sl->p);
+		return;
+	}
+	if (pl->cfg.dedup.enabled)
+		dedup_prepare(pl->dedup, &sl->p);
+	flow_prepare(pl->flows, &sl->p);
+	if (pl->nwaiting) {
+		/* The newest waiting packet's index slot was prefetched one packet ago. */
+		unsigned prev = (tail + PIPELINE_LAG) % (PIPELINE_LAG + 1);
+		flow_prefetch_entry(pl->flows, &pl->slot[prev].p);
+	}
+	pl->nwaiting++;
+	if (pl->nwaiting > PIPELINE_LAG)
+		run_oldest(pl);
+}
+
 void pipeline_finish(struct pipeline *pl)
 {
+	pipeline_drain(pl);
 	flow_flush(pl->flows, flow_ended, pl);
 	for (unsigned i = 0; i < pl->nobs; i++)
 		if (pl->obs[i].on_finish)

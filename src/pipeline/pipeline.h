@@ -96,8 +96,12 @@ int pipeline_add_observer(struct pipeline *pl, const struct pipeline_observer *o
 /* Write the clean frames (after decap and dedup) here; NULL to stop. */
 void pipeline_set_writer(struct pipeline *pl, struct pcap_out *w);
 
-/* All stages for one captured packet. */
+/* All stages for one captured packet. The stages may run for it only at
+ * the next call (see pipeline.c); p's bytes are copied, so the caller may
+ * reuse its buffer at once. */
 void pipeline_packet(struct pipeline *pl, struct packet *p);
+/* Run the stages for a packet still waiting (idle live capture). */
+void pipeline_drain(struct pipeline *pl);
 /* End of input: flush flows (observers see every flow end), on_finish. */
 void pipeline_finish(struct pipeline *pl);
 
