@@ -43,6 +43,7 @@ struct dev_field {
 struct device {
 	uint8_t mac[6];
 	bool in_use;                          /* slot holds a device */
+	bool dirty;                           /* changed since the last save */
 	struct ip_addr ips[DEV_MAX_IPS];      /* addresses it uses (bound by ARP, DHCP, TTL) */
 	uint8_t nips;
 	uint16_t vlans[DEV_MAX_VLANS];        /* VLAN IDs its frames carried */
@@ -70,6 +71,7 @@ struct conv_ep {
 struct conv {
 	struct conv_ep ep[2];      /* ep[0] < ep[1] (canonical order) */
 	bool in_use;
+	bool dirty;                /* changed since the last save */
 	uint16_t protos[CONV_MAX_PROTOS];  /* name indexes */
 	uint8_t nprotos;
 	uint64_t packets, bytes;   /* this run */

@@ -437,6 +437,7 @@ static void source_text(const struct packet *p, char *out, size_t len)
 
 static void touch(struct device *d, uint64_t ts)
 {
+	d->dirty = true;
 	if (!d->first_ns || ts < d->first_ns)
 		d->first_ns = ts;
 	if (ts > d->last_ns)
@@ -538,6 +539,7 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 	}
 	struct conv *c = assets_conv_get(a, &x, &y, true);
 	if (c) {
+		c->dirty = true;
 		c->packets++;
 		c->bytes += p->frame_wirelen;
 		c->in_packets[in]++;

@@ -276,7 +276,7 @@ int assets_db_load(struct assets *a, char *err, size_t errlen)
 {
 	if (user_version(a) == 0)
 		return 0; /* read-only open of an empty file is refused earlier */
-	return each_row(a, "SELECT mac, first_seen, last_seen FROM devices ORDER BY mac",
+	int rc = each_row(a, "SELECT mac, first_seen, last_seen FROM devices ORDER BY mac",
 			row_device, err, errlen) ||
 	       each_row(a, "SELECT mac, sum(packets), sum(bytes) FROM device_counts GROUP BY mac",
 			row_dev_counts, err, errlen) ||
@@ -296,6 +296,12 @@ int assets_db_load(struct assets *a, char *err, size_t errlen)
 	       each_row(a, "SELECT a, b, protocol FROM conv_protocols ORDER BY a, b, protocol",
 			row_conv_proto, err, errlen)
 		       ? -1 : 0;
+	/* What the file holds needs no saving back. */
+	for (uint32_t i = 0; i < a->ndev; i++)
+		a->dev[i].dirty = false;
+	for (uint32_t i = 0; i < a->nconv; i++)
+		a->conv[i].dirty = false;
+	return rc;
 }
 
 /* ---- save ---- */
@@ -470,11 +476,15 @@ int assets_db_save(struct assets *a)
 			forget_input(a, a->input_key[k], s[S_RUN_DEV], s[S_RUN_CONV]);
 			a->input_forgotten[k] = true;
 		}
+	/* Only what changed since the last save is written (live mode saves
+	 * periodically; unchanged devices cost nothing). */
 	int bad = 0;
 	for (uint32_t i = 0; i < a->ndev; i++)
-		bad |= save_device(a, s, &a->dev[i]);
+		if (a->dev[i].dirty)
+			bad |= save_device(a, s, &a->dev[i]);
 	for (uint32_t i = 0; i < a->nconv; i++)
-		bad |= save_conv(a, s, &a->conv[i]);
+		if (a->conv[i].dirty)
+			bad |= save_conv(a, s, &a->conv[i]);
 	if (bad) {
 		snprintf(err, sizeof err, "%s: %s", a->db_path, sqlite3_errmsg(a->db));
 		goto rollback;
@@ -484,6 +494,10 @@ int assets_db_save(struct assets *a)
 	memset(s, 0, sizeof s);
 	if (exec(a, "COMMIT", err, sizeof err) != 0)
 		goto rollback;
+	for (uint32_t i = 0; i < a->ndev; i++)
+		a->dev[i].dirty = false;
+	for (uint32_t i = 0; i < a->nconv; i++)
+		a->conv[i].dirty = false;
 	return 0;
 rollback:
 	for (int i = 0; i < S__COUNT; i++)
