@@ -198,6 +198,8 @@ static unsigned bin_of(struct health *h, uint64_t ts)
 		bins_halve(h->bins_acked);
 		bins_halve(h->bins_unseen);
 		bins_halve(h->bins_dups);
+		for (unsigned i = 0; i < h->nsess; i++)
+			bins_halve(h->sess[i].bins_bytes);
 		h->bin_ns *= 2;
 		h->nbins = (h->nbins + 1) / 2;
 		idx = (ts - h->base_ns) / h->bin_ns;
@@ -1142,8 +1144,10 @@ void health_packet(struct health *h, const struct packet *p, const struct mirror
 
 	int sess = session_get(h, p);
 	struct health_session *s = sess >= 0 ? &h->sess[sess] : NULL;
-	if (s)
+	if (s) {
 		session_packet(h, s, p, ms);
+		s->bins_bytes[bin_of(h, ts)] += p->wirelen;
+	}
 	if (p->rejected) {
 		in->rejected++;
 		h->rejected++;

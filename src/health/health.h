@@ -163,6 +163,7 @@ struct health_session {
 	struct health_dirs dirs;  /* TCP directions of connections first seen here */
 	uint64_t tcp_acked;       /* bytes acknowledged in connections of this session */
 	uint64_t tcp_unseen;      /* ... of which never seen */
+	uint64_t bins_bytes[HEALTH_BINS]; /* wire bytes per plot bin */
 };
 
 /* One subnet (IPv4 /24 or IPv6 /64) of the deployment analysis. */

@@ -115,6 +115,40 @@ static void plot_traffic(FILE *f, const struct health *h, double bin_s, double s
 	free(v);
 }
 
+/* Traffic per mirror session (the switches and sessions sending copies). */
+static void plot_sessions(FILE *f, const struct health *h, double bin_s, double secs)
+{
+	if (!h->nsess)
+		return;
+	unsigned n = h->nbins ? h->nbins : 1;
+	double *v = calloc(n, sizeof(*v));
+	if (!v)
+		return;
+	unsigned show = h->nsess < 8 ? h->nsess : 8;
+	double ymax = 0;
+	for (unsigned i = 0; i < show; i++)
+		for (unsigned b = 0; b < n; b++) {
+			double r = (double)h->sess[i].bins_bytes[b] * 8 / bin_s / 1e6;
+			if (r > ymax)
+				ymax = r;
+		}
+	fprintf(f, "<h3>Traffic over time per mirror session (Mbit/s)</h3>\n<svg id='plot-sessions' "
+		   "width='%d' height='%d' role='img'>", PW, PH);
+	axes(f, ymax, "Mbit/s", secs);
+	for (unsigned i = 0; i < show; i++) {
+		for (unsigned b = 0; b < n; b++)
+			v[b] = (double)h->sess[i].bins_bytes[b] * 8 / bin_s / 1e6;
+		char name[128];
+		health_session_name(&h->sess[i], name, sizeof name);
+		series(f, v, n, ymax, palette[i % 8], "series-session");
+		legend(f, i % 4, palette[i % 8], name);
+	}
+	fprintf(f, "</svg>\n");
+	if (h->nsess > show)
+		fprintf(f, "<p>%u more sessions not drawn (see the checks below).</p>\n", h->nsess - show);
+	free(v);
+}
+
 static void plot_dirs(FILE *f, const struct health *h, double secs)
 {
 	unsigned n = h->nbins ? h->nbins : 1;
@@ -326,6 +360,7 @@ int verify_html(const char *path, const struct health_report *r, const struct ve
 	health_fmt_duration(bin_s, bd, sizeof bd);
 	fprintf(f, "<h2>Plots</h2>\n<p>Each point is %s of capture time.</p>\n", bd);
 	plot_traffic(f, h, bin_s > 0 ? bin_s : 1, secs);
+	plot_sessions(f, h, bin_s > 0 ? bin_s : 1, secs);
 	plot_dirs(f, h, secs);
 	plot_loss(f, h, secs);
 	subnet_table(f, r);

@@ -38,10 +38,10 @@ check_contains dom-verdict-summary "$R/dom.html" "id=\"verdict-summary\""
 check_contains dom-verdict-fail "$R/dom.html" 'Verdict: <span class="badge fail">FAIL</span>'
 check_contains dom-problem-loss "$R/dom.html" '<li><span class="badge fail">FAIL</span> <b>Loss \(TCP ACKed, never seen\)'
 check_contains dom-problem-seq "$R/dom.html" 'Loss upstream \(sequence gaps\)</b> \(erspan2 session 100'
-for plot in plot-traffic plot-directions plot-loss; do
+for plot in plot-traffic plot-sessions plot-directions plot-loss; do
 	check_contains "dom-$plot" "$R/dom.html" "<svg id=\"$plot\""
 done
-check_eq dom-series-drawn 4 "$(grep -oE 'class="series-(traffic|c2s|s2c|tcp-unseen)"' "$R/dom.html" | sort -u | wc -l)"
+check_eq dom-series-drawn 5 "$(grep -oE 'class="series-(traffic|session|c2s|s2c|tcp-unseen)"' "$R/dom.html" | sort -u | wc -l)"
 check_contains dom-seq-loss-bars "$R/dom.html" 'class="bar-seq-lost"'
 check_contains dom-subnet-table "$R/dom.html" '<table id="subnet-table">'
 check_contains dom-subnet-row "$R/dom.html" '<td>198\.51\.100\.0/24</td>'
