@@ -4,7 +4,8 @@
 # (default build-fuzz/), compiling src/ directly (tests/fuzz/Makefile), and
 # prepares their seed corpus OUT/seeds/: every packet of the real captures
 # in $CORPUS (capped per file), of the crafted hostile captures
-# (tests/tools/gencap.c) and of the regression captures (tests/regress/).
+# (tests/tools/gencap.c) and of the regression captures (tests/regress/);
+# and OUT/seeds-proto/ for fuzz_proto: the OT payloads and L2 frames in them.
 # Incremental: a second run only rebuilds what changed; the seeds are made
 # once (delete OUT/seeds to remake them).
 set -euo pipefail
@@ -19,15 +20,15 @@ make -s -f tests/fuzz/Makefile OUT="$OUT" -j"$(nproc)" >"$OUT/build.log" 2>&1 ||
 	exit 1
 }
 if [ ! -f "$OUT/seeds/.done" ]; then
-	rm -rf "$OUT/seeds" "$OUT/gencap"
-	mkdir -p "$OUT/seeds" "$OUT/gencap"
+	rm -rf "$OUT/seeds" "$OUT/seeds-proto" "$OUT/gencap"
+	mkdir -p "$OUT/seeds" "$OUT/seeds-proto" "$OUT/gencap"
 	clang -std=c11 -O1 -o "$OUT/gencap-tool" tests/tools/gencap.c
 	"$OUT/gencap-tool" "$OUT/gencap" >/dev/null
 	files=()
 	[ -d "$CORPUS" ] && while IFS= read -r f; do files+=("$f"); done < <(find "$CORPUS" -name '*.pcap*' | sort)
 	files+=("$OUT"/gencap/*)
 	for f in tests/regress/*.pcap tests/regress/*.pcapng; do [ -f "$f" ] && files+=("$f"); done
-	"$OUT/seeds-tool" "$OUT/seeds" "${files[@]}" >"$OUT/seeds.log" 2>&1
+	"$OUT/seeds-tool" "$OUT/seeds" -p "$OUT/seeds-proto" "${files[@]}" >"$OUT/seeds.log" 2>&1
 	touch "$OUT/seeds/.done"
 fi
 # Dictionary: the packet separator and wire constants worth splicing in.
