@@ -42,6 +42,7 @@
 
 #include "app/commands.h"
 #include "capture/afpacket.h"
+#include "core/event.h"
 #include "send/balance.h"
 #include "send/ratelimit.h"
 #include "send/selfexcl.h"
@@ -83,6 +84,7 @@ struct mirror {
 	uint64_t captured;         /* frames taken from the rings */
 	uint64_t vlan_skipped;     /* frames refused by --vlan */
 	uint64_t truncated;        /* frames cut by --snap */
+	struct event_counts ev;    /* send.* events (runts, oversize frames) */
 };
 
 static volatile sig_atomic_t mirror_stop;
@@ -181,6 +183,9 @@ static void summary(struct mirror *m, double elapsed)
 		       " kernel_freezes=%" PRIu64 "\n", mi->name, dir_name(mi->dir),
 		       mi->captured, mi->st.kernel_drops, mi->st.kernel_freezes);
 	}
+	for (unsigned e = 0; e < EV__COUNT; e++)
+		if (m->ev.n[e])
+			printf("event %s=%" PRIu64 "\n", event_name((enum event_id)e), m->ev.n[e]);
 	for (unsigned i = 0; i < m->ndests; i++) {
 		const struct send_dest *d = &m->dests[i];
 		printf("destination %s sent=%" PRIu64 " bytes=%" PRIu64
@@ -224,10 +229,14 @@ static void mirror_frame(struct mirror *m, unsigned ifi, const struct afp_frame 
 		}
 	}
 	uint32_t len = af->caplen;
+	if (len < 14)
+		event_count(&m->ev, EV_SEND_RUNT_FRAME);
 	if (m->snap && len > m->snap)
 		len = m->snap;
-	if (len > MIRROR_SLOT_BYTES)
+	if (len > MIRROR_SLOT_BYTES) {
+		event_count(&m->ev, EV_SEND_FRAME_TOO_LONG);
 		len = MIRROR_SLOT_BYTES;
+	}
 	if (len < af->wirelen && len < af->caplen)
 		m->truncated++;
 
