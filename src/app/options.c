@@ -58,8 +58,8 @@ static const char common_usage[] =
 	"      --no-reassembly        do not rebuild tunnel packets cut into IP fragments\n"
 	"  deduplication and flows:\n"
 	"      --no-dedup           keep every copy\n"
-	"      --dedup-window T     copies closer than T count once (default 50ms; e.g. 2ms, 1s)\n"
-	"      --max-flows N        flows tracked at once (default 1048576); the oldest are evicted\n"
+	"      --dedup-window T     copies closer than T count once (default 10ms; e.g. 2ms, 1s)\n"
+	"      --max-flows N        flows tracked at once (default 262144); the oldest idle ones are evicted\n"
 	"      --flow-vlan / --no-flow-vlan  VLAN ID part of the flow key (default: yes)\n"
 	"  inventory:\n"
 	"      --db FILE            merge the devices seen into this SQLite inventory\n";
