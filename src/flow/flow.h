@@ -72,6 +72,11 @@ struct flow {
 	uint16_t source;         /* input of the first packet */
 	uint8_t lru_list;        /* idle list holding the flow, FLOW_LIST_FREE if unused */
 	uint8_t fin_dirs;        /* bit d: FIN seen from direction d */
+	/* (kept in the key's first 64 bytes: a probe touches one cache line) */
+	uint32_t hash32;         /* low 32 bits of the flow hash (flow.c) */
+	uint32_t session_index;  /* mirror session of the first packet (set by the caller) */
+	uint32_t lru_prev;       /* older neighbour in the idle list (flow.c) */
+	uint32_t lru_next;       /* newer neighbour, or next free slot (flow.c) */
 
 	/* ---- counters ---- */
 	uint64_t packets[2];     /* per direction */
@@ -84,13 +89,7 @@ struct flow {
 
 	/* ---- TCP tracking (flow_tcp.c) ---- */
 	struct flow_tcp_dir tcp[2]; /* per direction: data sent by a[d] */
-
-	/* ---- table bookkeeping (flow.c) ---- */
-	uint32_t lru_prev;       /* older neighbour in the idle list */
-	uint32_t lru_next;       /* newer neighbour, or next free slot */
-	uint32_t hash32;         /* low 32 bits of the flow hash */
-	uint32_t lru_epoch;      /* packet time >> 30 (~1 s) when last moved in its list */
-	uint32_t session_index;  /* mirror session of the first packet (set by the caller) */
+	uint32_t lru_epoch;      /* packet time >> 30 (~1 s) when last moved in its list (flow.c) */
 };
 
 struct flow_table; /* opaque */
