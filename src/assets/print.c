@@ -80,14 +80,14 @@ static int cmp_field(const void *x, const void *y)
 
 /* A device's lists in print order. */
 struct dev_view {
-	struct ip_addr ips[DEV_MAX_IPS];
-	uint16_t vlans[DEV_MAX_VLANS];
-	const char *sources[DEV_MAX_SOURCES];
-	char protos[DEV_MAX_PROTOS][NAME_MAX_LEN + 64]; /* "s7comm (server, client)" */
-	const char *proto_sorted[DEV_MAX_PROTOS];
-	const struct dev_field *fields[DEV_MAX_FIELDS];
-	enum asset_type type;
-	char evidence[128];
+	struct ip_addr ips[DEV_MAX_IPS];                /* sorted copy of device.ips */
+	uint16_t vlans[DEV_MAX_VLANS];                  /* sorted copy of device.vlans */
+	const char *sources[DEV_MAX_SOURCES];           /* mirror sources, sorted */
+	char protos[DEV_MAX_PROTOS][NAME_MAX_LEN + 64]; /* "s7comm (client,server)" */
+	const char *proto_sorted[DEV_MAX_PROTOS];       /* protos[], sorted by text */
+	const struct dev_field *fields[DEV_MAX_FIELDS]; /* identity, sorted by key, value */
+	enum asset_type type;                           /* classifier's answer */
+	char evidence[128];                             /* and why */
 };
 
 static void roles_text(uint16_t roles, char *out, size_t len)
