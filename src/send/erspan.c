@@ -14,10 +14,17 @@
  *   |  Ver=1|          VLAN         | COS | En|T|    Session ID     |
  *   |      Reserved         |                  Index                |
  *
- * ERSPAN type III, 12 bytes (no platform sub-header: O = 0):
+ * ERSPAN type III, 12 bytes, + 8 with the platform sub-header (O = 1):
  *   |  Ver=2|          VLAN         | COS |BSO|T|     Session ID    |
  *   |                          Timestamp                            |
  *   |             SGT               |P|    FT   |   Hw ID   |D|Gra|O|
+ *   | Platf ID=3|     Reserved      |         Port ID / Index       |  (gra=1588
+ *   |                  Timestamp (upper 32 bits: seconds)           |   only)
+ *
+ * Granularity 100 us / 100 ns: the timestamp is the capture time in those
+ * units, low 32 bits, O = 0. IEEE 1588: the timestamp holds the nanoseconds
+ * of the second and the platform sub-header (Platf ID 3, section 4.3.1) the
+ * seconds, with the mirrored interface's position (-i order) as port index.
  *
  * VLAN and COS come from the frame's own 802.1Q tag (En = 3, "tag preserved
  * in frame", as the Linux erspan driver says it); for an untagged frame COS
@@ -40,6 +47,7 @@
 #define ERSPAN_SESSION_MAX 1023u
 #define ERSPAN_INDEX_MAX 0xFFFFFu
 #define ERSPAN_HWID_MAX 63u
+#define ERSPAN3_PLATF_1588 3u        /* platform sub-header: 1588 seconds */
 
 static void put16(uint8_t *p, uint32_t v)
 {
@@ -164,7 +172,7 @@ static uint32_t erspan3_timestamp(enum send_gra gra, uint64_t ns)
 	case SEND_GRA_100NS:
 		return (uint32_t)(ns / 100u);
 	default:
-		return (uint32_t)ns;
+		return (uint32_t)(ns % 1000000000u); /* 1588: ns of the second */
 	}
 }
 
@@ -181,9 +189,15 @@ static size_t erspan3_header(struct send_dest *d, const struct send_frame *f,
 		      ((uint32_t)(d->hwid & ERSPAN_HWID_MAX) << 4) |
 		      ((f->dir == SEND_DIR_TX ? 1u : 0u) << 3) |
 		      ((uint32_t)d->gra << 1) |
-		      0u;                               /* O: no sub-header */
+		      (d->gra == SEND_GRA_1588 ? 1u : 0u); /* O: sub-header */
 	put32(hdr + n + 8, w2);
-	return n + 12;
+	n += 12;
+	if (d->gra == SEND_GRA_1588) {
+		put32(hdr + n, (ERSPAN3_PLATF_1588 << 26) | f->port_index);
+		put32(hdr + n + 4, (uint32_t)(f->ts_ns / 1000000000u));
+		n += 8;
+	}
+	return n;
 }
 
 const struct send_ops send_erspan2_ops = {
