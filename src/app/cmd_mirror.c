@@ -73,6 +73,7 @@ struct mirror {
 	struct ratelimit rl[SEND_MAX_DESTS]; /* one bucket pair per destination */
 	unsigned ndests;
 	bool balance;              /* --balance (else every copy to every dest) */
+	bool need_hash;            /* --balance or a destination uses the flow hash */
 	uint32_t snap;             /* --snap: bytes kept per frame, 0 = all */
 	bool vlan_filter;          /* --vlan given */
 	uint8_t vlan_ok[4096 / 8]; /* VLAN IDs admitted (0 = untagged frames) */
@@ -255,8 +256,10 @@ static void mirror_frame(struct mirror *m, unsigned ifi, const struct afp_frame 
 		.port_index = (uint16_t)ifi,
 	};
 	unsigned first = 0, last = m->ndests;
+	if (m->need_hash)
+		f.flow_hash = balance_hash(slot, len); /* once per frame */
 	if (m->balance && m->ndests > 1) {
-		first = balance_pick(balance_hash(slot, len), m->ndests);
+		first = balance_pick(f.flow_hash, m->ndests);
 		last = first + 1;
 	}
 	uint64_t now = (m->pps || m->bps) ? mono_ns() : 0;
@@ -540,8 +543,11 @@ int cmd_mirror(int argc, char **argv)
 			goto out;
 		}
 	uint64_t t0 = mono_ns();
-	for (unsigned i = 0; i < m.ndests; i++)
+	m.need_hash = m.balance && m.ndests > 1;
+	for (unsigned i = 0; i < m.ndests; i++) {
 		ratelimit_init(&m.rl[i], m.pps, m.bps, t0);
+		m.need_hash |= send_needs_hash(&m.dests[i]);
+	}
 
 	struct afp_ring *rings[MIRROR_MAX_IFS];
 	for (unsigned j = 0; j < m.nifs; j++) {

@@ -58,6 +58,8 @@ struct send_frame {
 	uint64_t ts_ns;        /* capture time, ns since the epoch */
 	enum send_dir dir;     /* rx or tx copy */
 	uint16_t port_index;   /* which mirrored interface (0-based -i order) */
+	uint64_t flow_hash;    /* balance_hash() of the frame, computed once by
+	                          the caller when send_needs_hash() says so */
 };
 
 enum send_kind {
@@ -157,6 +159,12 @@ int send_dest_open(struct send_dest *d, char *err, size_t errlen);
 
 /* Queue one copy of f; flushes first when the batch is full. */
 void send_dest_add(struct send_dest *d, const struct send_frame *f);
+
+/* Does d's encapsulation use send_frame.flow_hash (VXLAN source port)? */
+static inline bool send_needs_hash(const struct send_dest *d)
+{
+	return d->udp_raw;
+}
 
 /* Hand every queued copy to the kernel. */
 void send_dest_flush(struct send_dest *d);

@@ -20,8 +20,6 @@
  */
 #include "send/send.h"
 
-#include "send/balance.h"
-
 #include <stdio.h>
 #include <string.h>
 
@@ -68,7 +66,7 @@ static size_t vxlan_header(struct send_dest *d, const struct send_frame *f,
 	size_t n = 0;
 	if (d->udp_raw) {
 		uint32_t sport = VXLAN_SPORT_BASE +
-			(uint32_t)(balance_hash(f->data, f->caplen) % VXLAN_SPORT_SPAN);
+			(uint32_t)(f->flow_hash % VXLAN_SPORT_SPAN);
 		uint32_t ulen = 16u + f->caplen;
 		if (ulen > 0xFFFFu)
 			ulen = 0; /* too long for one IP packet: the kernel refuses
