@@ -100,7 +100,12 @@ if "$MS" read --json "$S0" >"$T_TMP/read.json" 2>"$T_TMP/read.err"; then
 	check_eq read-erspan2-lost 0 "$(jq '[.sessions[] | select(.transport == "erspan2") | .seq_lost] | add' "$T_TMP/read.json")"
 	check_eq read-erspan3-lost 0 "$(jq '[.sessions[] | select(.transport == "erspan3") | .seq_lost] | add' "$T_TMP/read.json")"
 	check_eq read-erspan2-packets "$((2 * N))" "$(jq '[.sessions[] | select(.transport == "erspan2") | .packets] | add' "$T_TMP/read.json")"
+	check_eq read-gre-lost 0 "$(jq '[.sessions[] | select(.transport == "gre") | .seq_lost] | add' "$T_TMP/read.json")"
+	check_eq read-vxlan-packets "$((2 * N))" "$(jq '[.sessions[] | select(.transport == "vxlan") | .packets] | add' "$T_TMP/read.json")"
 else
 	fail read "mirrorsense read failed: $(head -c 300 "$T_TMP/read.err")"
 fi
+# The RSPAN port's frames, read with the RSPAN VLAN configured.
+"$MS" read --json --rspan-vlan 100 "$T_TMP/r1.pcap" >"$T_TMP/rspan.json" 2>"$T_TMP/rspan.err"
+check_eq read-rspan "$((2 * N))" "$(jq '[.sessions[] | select(.transport == "rspan") | .packets] | add' "$T_TMP/rspan.json")"
 done_testing
