@@ -12,7 +12,7 @@
  *   | SGT (16) | P (1) | FT (5) | Hw ID (6) | D (1) | Gra (2) | O (1)      |
  * and, when O is set, an 8-byte platform specific sub-header:
  *   | Platf ID (6) | platform specific (58) |
- *   Platf ID 1:    | reserved (26) | VSM domain ID (12) | port index (20) |
+ *   Platf ID 1:    | reserved (14) | VSM domain ID (12) | port index (32) |
  *   Platf ID 3:    | reserved (12) | port index (14) | timestamp seconds (32) |
  *   Platf ID 5, 6: | switch ID (10) | port index (16) | timestamp seconds (32) |
  *   Platf ID 7:    | reserved (10) | source index (16) | timestamp seconds (32) |
@@ -94,7 +94,7 @@ enum dl dec_erspan3(struct decoder *d, struct packet *p, struct cursor *c)
 		unsigned platf = hi >> 26;
 		switch (platf) {
 		case 1:
-			m->port_index = lo & 0xFFFFF;
+			m->port_index = lo;
 			break;
 		case 3:
 			m->port_index = hi & 0x3FFF;

@@ -10,7 +10,8 @@ malformed packets on purpose, where tshark is lenient and we raise events).
 
 Fields compared where tshark has them (numbers compared as values): mirror session (innermost
 erspan.spanid / vxlan.vni / geneve.vni), first GRE sequence number,
-ERSPAN VLAN / COS / T bit / index (II) / hardware ID and direction (III),
+ERSPAN VLAN / COS / T bit / index (II) / hardware ID, direction,
+timestamp field, granularity, frame type, SGT and platform port index (III),
 innermost IP source and destination, and the ports of the TCP/UDP header
 right after it. Depth check: the number of eth / ip / ipv6 headers tshark
 decodes (up to the first ICMP, whose quoted headers are not followed) must
@@ -27,9 +28,13 @@ FIELDS = ["frame.number", "frame.protocols", "erspan.spanid", "vxlan.vni",
           "geneve.vni", "gre.sequence_number", "erspan.vlan", "erspan.cos",
           "erspan.truncated", "erspan.index", "erspan.hw", "erspan.direction",
           "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport",
-          "tcp.dstport", "udp.srcport", "udp.dstport", "erspan.version"]
+          "tcp.dstport", "udp.srcport", "udp.dstport", "erspan.version",
+          "erspan.timestamp", "erspan.gra", "erspan.ft", "erspan.sgt",
+          "erspan.pid1.port_index", "erspan.pid3.port_index",
+          "erspan.pid5.port_index", "erspan.pid7.source_index"]
 OURS = ["n", "chain", "session", "gre_seq", "evlan", "cos", "t", "index",
-        "hwid", "dir", "src", "dst", "sport", "dport", "proto"]
+        "hwid", "dir", "src", "dst", "sport", "dport", "proto", "ts32", "gra",
+        "ft", "sgt", "pindex"]
 
 
 TUNNELS = ("gre", "erspan", "vxlan", "geneve", "tzsp", "nsh", "wlan", "cmd")
@@ -85,6 +90,14 @@ def expected(t):
     if t["erspan.hw"]:
         e["hwid"] = t["erspan.hw"][-1]
         e["dir"] = boolnum(t["erspan.direction"][-1])
+        e["ts32"] = t["erspan.timestamp"][-1]
+        e["gra"] = t["erspan.gra"][-1]
+        e["ft"] = t["erspan.ft"][-1]
+        e["sgt"] = t["erspan.sgt"][-1]
+        for pid in ("erspan.pid1.port_index", "erspan.pid3.port_index",
+                    "erspan.pid5.port_index", "erspan.pid7.source_index"):
+            if t[pid]:
+                e["pindex"] = t[pid][-1]
     # Innermost IP header and the transport header right after it.
     nip = nip6 = 0
     inner = None

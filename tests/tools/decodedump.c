@@ -42,7 +42,8 @@ static void addr(char *s, size_t n, const struct ip_addr *a)
 /*
  * --tsv: fields for the tshark cross-check, tab separated, empty when not
  * set: number, layer chain, session, GRE seq, ERSPAN VLAN, COS, T, index,
- * hwid, dir (0 in / 1 out), inner src, dst, sport, dport, ip_proto.
+ * hwid, dir (0 in / 1 out), inner src, dst, sport, dport, ip_proto, and
+ * for ERSPAN III: timestamp field (low 32 bits), gra, ft, sgt, port index.
  */
 static void print_tsv(unsigned long n, const struct packet *p)
 {
@@ -78,7 +79,12 @@ static void print_tsv(unsigned long n, const struct packet *p)
 		printf("%u\t%u", p->sport, p->dport);
 	else
 		printf("\t");
-	printf("\t%u\n", p->src.family ? p->ip_proto : 0);
+	printf("\t%u\t", p->src.family ? p->ip_proto : 0);
+	if (m->has_hw_ts)
+		printf("%" PRIu32 "\t%u\t%u\t%u\t%" PRIu32 "\n", (uint32_t)m->hw_ts, m->gra, m->ft,
+		       m->sgt, m->port_index);
+	else
+		printf("\t\t\t\t\n");
 }
 
 /*
