@@ -11,7 +11,11 @@
  *   | name length (1) | product name | state (1) |
  * SendRRData / SendUnitData (0x6F / 0x70) carry CPF items; the data item
  * (0xB2 unconnected, 0xB1 connected with a 2-byte sequence) holds a CIP
- * message whose first byte is the service (bit 7: response).
+ * message whose first byte is the service (bit 7: response). An answer to
+ * Get_Attributes_All (0x81) whose data has exactly the shape of the
+ * Identity object (vendor, device type, product code, revision, status,
+ * serial, SHORT_STRING name with a printable name) is read as identity:
+ * without request/response matching this is a shape test, kept strict.
  */
 #include "core/cursor.h"
 #include "proto/proto.h"
@@ -55,6 +59,28 @@ static void list_identity(struct proto_msg *m, struct cursor *c)
 	}
 }
 
+/* Identity object attributes (CIP Vol. 1, 5A-2) as Get_Attributes_All
+ * returns them; false if the data does not have that shape. */
+static bool cip_identity(struct proto_msg *m, const uint8_t *d, size_t n)
+{
+	if (n < 16)
+		return false;
+	uint8_t nlen = d[14];
+	if (nlen < 1 || 15u + nlen > n || n > 15u + nlen + 8u || d[6] == 0)
+		return false;
+	for (unsigned i = 0; i < nlen; i++)
+		if (d[15 + i] < 0x20 || d[15 + i] > 0x7e)
+			return false;
+	proto_field(m, SIDE_SRC, true, "vendor_id", "%u", d[0] | (d[1] << 8));
+	proto_field(m, SIDE_SRC, true, "device_type", "%u", d[2] | (d[3] << 8));
+	proto_field(m, SIDE_SRC, true, "product_code", "%u", d[4] | (d[5] << 8));
+	proto_field(m, SIDE_SRC, true, "revision", "%u.%u", d[6], d[7]);
+	proto_field(m, SIDE_SRC, true, "serial", "0x%08x",
+		    (unsigned)(d[10] | (d[11] << 8) | (d[12] << 16) | ((uint32_t)d[13] << 24)));
+	proto_field_bytes(m, SIDE_SRC, true, "product", d + 15, nlen);
+	return true;
+}
+
 static void cpf_cip(struct proto_msg *m, struct cursor *c)
 {
 	uint32_t iface;
@@ -73,6 +99,13 @@ static void cpf_cip(struct proto_msg *m, struct cursor *c)
 			uint8_t svc = v[skip];
 			proto_field(m, SIDE_SRC, false, "cip_service", "0x%02x%s",
 				    svc & 0x7f, (svc & 0x80) ? "/rsp" : "");
+			/* | service | reserved | general status | ext size (words) | ... | data | */
+			size_t h = skip + 4;
+			if (svc == 0x81 && len >= h && v[skip + 2] == 0 &&
+			    h + 2u * v[skip + 3] <= len) {
+				h += 2u * v[skip + 3];
+				cip_identity(m, v + h, len - h);
+			}
 		}
 	}
 }

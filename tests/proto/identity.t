@@ -136,6 +136,17 @@ ours "$F" revision >"$T_TMP/o"
 theirs "$F" enip.lir.revision enip.lir.revision | awk '{ printf "%d.%d\n", int($1 / 256), $1 % 256 }' >"$T_TMP/t"
 same enip_revision "$T_TMP/o" "$T_TMP/t"
 
+# CIP Identity object in Get_Attributes_All answers (explicit messaging).
+F="$OT/iti_EIP-RebootorRestart.pcap"
+tfields "$F" cip.id.product_name cip.id.product_name cip.id.device_type cip.id.product_code \
+	cip.id.serial_number
+xcol cip_identity_product "$F" product 1
+ours "$F" device_type >"$T_TMP/o"
+tcol 2 | while read -r v; do echo $(( v )); done | sort -u >"$T_TMP/t"
+same cip_identity_device_type "$T_TMP/o" "$T_TMP/t"
+xcol cip_identity_product_code "$F" product_code 3
+xcol cip_identity_serial "$F" serial 4
+
 # BACnet I-Am: device instance and vendor ID.
 # (arkime's capture also has BACnet over 802.2 LLC, which is not BACnet/IP.)
 for f in arkime_bacnet-stack-services.pcap ndpi_bacnet.pcap icsnpp-bacnet_bacnet_example.pcap; do
