@@ -15,8 +15,9 @@
  * symmetric hash of its inner 5-tuple (--balance), checked against that
  * destination's rate limit, and sent with one sendmmsg() per destination
  * and batch. The mirror refuses to start when a destination would leave by
- * a mirrored interface (the copies would be mirrored again), and its
- * capture filter refuses its own output (send/selfexcl.h).
+ * a mirrored interface (span/rspan always; an IP destination unless
+ * --allow-mirrored-path), and its capture filter refuses its own output
+ * whatever the interfaces (send/selfexcl.h).
  *
  * Status lines (every --status seconds, stderr) and the final summary
  * (stdout, also after SIGINT / SIGTERM) report frames captured, copies
@@ -129,7 +130,9 @@ static void usage(FILE *f)
 "  --duration S       stop after S seconds\n"
 "  --count N          stop after N captured frames\n"
 "  --status S         status line on stderr every S seconds (default 10, 0 = off)\n"
-"  --hw-timestamps    ask the NICs for hardware receive timestamps (ERSPAN III)\n");
+"  --hw-timestamps    ask the NICs for hardware receive timestamps (ERSPAN III)\n"
+"  --allow-mirrored-path  allow IP destinations routed over a mirrored interface\n"
+"                     (own copies are never captured; they load that link)\n");
 }
 
 /* ---- counters and reports ---- */
@@ -355,7 +358,7 @@ static void hw_timestamps(const char *ifname, int fd)
 
 /* A destination that leaves by a mirrored interface would have its copies
  * mirrored again (or flood the mirrored link): refuse it. */
-static int loop_check(struct mirror *m)
+static int loop_check(struct mirror *m, bool allow_path)
 {
 	char err[256];
 	for (unsigned i = 0; i < m->ndests; i++) {
@@ -366,12 +369,22 @@ static int loop_check(struct mirror *m)
 			return -1;
 		}
 		for (unsigned j = 0; j < m->nifs; j++) {
-			if (oif && oif == m->ifs[j].ifindex) {
-				fprintf(stderr, "mirror: refusing --to %s: it leaves by %s, "
-					"a mirrored interface, so its copies would loop back "
-					"into the mirror\n", d->spec, m->ifs[j].name);
-				return -1;
+			if (!oif || oif != m->ifs[j].ifindex)
+				continue;
+			if (d->ops->ip && allow_path) {
+				fprintf(stderr, "mirror: note: --to %s leaves by %s, a "
+					"mirrored interface: its copies are not captured "
+					"again, but they add to that link's load\n",
+					d->spec, m->ifs[j].name);
+				continue;
 			}
+			fprintf(stderr, "mirror: refusing --to %s: it leaves by %s, "
+				"a mirrored interface, so its copies would loop back "
+				"into the mirror%s\n", d->spec, m->ifs[j].name,
+				d->ops->ip ? " (--allow-mirrored-path sends over it "
+				"anyway: the mirror never captures its own copies, but "
+				"they load the mirrored link)" : "");
+			return -1;
 		}
 	}
 	return 0;
@@ -393,6 +406,7 @@ int cmd_mirror(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "status", required_argument, NULL, 'S' },
 		{ "hw-timestamps", no_argument, NULL, 'H' },
+		{ "allow-mirrored-path", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -402,7 +416,7 @@ int cmd_mirror(int argc, char **argv)
 	const char *bpf = NULL;
 	double duration = 0, status_s = 10;
 	uint64_t count = 0;
-	bool copy = false, hwts = false;
+	bool copy = false, hwts = false, allow_path = false;
 	unsigned long v;
 	int rc = EXIT_USAGE, opt;
 	char err[512];
@@ -479,6 +493,9 @@ int cmd_mirror(int argc, char **argv)
 		case 'H':
 			hwts = true;
 			break;
+		case 'A':
+			allow_path = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -532,7 +549,7 @@ int cmd_mirror(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (loop_check(&m))
+	if (loop_check(&m, allow_path))
 		goto out;
 
 	rc = EXIT_OSERR;

@@ -67,6 +67,9 @@ loop loop-via-gateway -i a0 --to 'erspan3://198.51.100.200?session=2'
 # The same destinations are fine when the mirrored interface is another.
 ip netns exec "$NA" "$MS" mirror --duration 0.2 -i m0 --to 'erspan2://203.0.113.2?session=1' >"$T_TMP/ok.out" 2>&1
 check_eq not-a-loop 0 $?
+ip netns exec "$NA" "$MS" mirror --duration 0.2 --allow-mirrored-path -i a0 --to 'erspan2://203.0.113.2?session=1' >"$T_TMP/allow.out" 2>"$T_TMP/allow.err"
+check_eq allow-mirrored-path 0 $?
+loop loop-span-even-allowed -i a0 --allow-mirrored-path --to span:a0
 check_rc no-such-interface 66 ip netns exec "$NA" "$MS" mirror -i nosuch0 --to 'gre://198.51.100.9'
 check_rc span-no-such-interface 66 ip netns exec "$NA" "$MS" mirror -i a0 --to span:nosuch0
 check_rc bad-filter 64 ip netns exec "$NA" "$MS" mirror -i a0 -f "udp and ((" --to gre://198.51.100.9
