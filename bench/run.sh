@@ -102,6 +102,9 @@ for wl in erspan2 tcp64 imix; do
 	measure "ms-$wl" $(ms_cmd "$f")
 	ms_cpu=$M_CPU; ms_rss=$M_RSS; ms_rc=$M_RC
 	[ "$ms_rc" -ne 0 ] && ms_failed=1
+	# the run must have read every packet (a speed from a short read is no speed)
+	ms_pk=$(jq -r '.totals.packets // 0' "$WORK/ms-$wl.out" 2>/dev/null)
+	[ "$ms_pk" = "$pk" ] || { ms_failed=1; ms_rc="read ${ms_pk:-0} of $pk"; }
 	measure "td-$wl" tcpdump -r "$f" -w /dev/null
 	td_cpu=$M_CPU; td_rss=$M_RSS
 	REPEAT_SAVE=$REPEAT; REPEAT=1
@@ -118,7 +121,7 @@ for wl in erspan2 tcp64 imix; do
 			"$(fmt "$(echo "$3 / 1000000" | bc -l)")" "$(fmt "$4")" \
 			"$(fmt "$(echo "$5 / 1024" | bc -l)" 1)" "$6")"
 	}
-	status=""; [ "$ms_rc" -ne 0 ] && status=" (exit $ms_rc!)"
+	status=""; [ "$ms_rc" != 0 ] && status=" ($ms_rc!)"
 	row "mirrorsense$status" "$ms_cpu" "$ms_pps" "$(echo "$by * 8 / $ms_cpu / 1000000000" | bc -l)" "$ms_rss" "-"
 	row "tcpdump -w /dev/null" "$td_cpu" "$td_pps" "$(echo "$by * 8 / $td_cpu / 1000000000" | bc -l)" "$td_rss" \
 		"$(fmt "$(echo "$ms_pps / $td_pps" | bc -l)")x"
@@ -148,7 +151,7 @@ e_pps=${MS_PPS[erspan2]}; e_td=${TD_PPS[erspan2]}
 say "  $(verdict "$(echo "$e_pps >= 5000000" | bc -l)")  ERSPAN II >= 5 M packets/s on one core: $(fmt "$(echo "$e_pps / 1000000" | bc -l)") M"
 say "  $(verdict "$(echo "$e_pps >= $e_td" | bc -l)")  ERSPAN II at least as fast as tcpdump -w /dev/null: $(fmt "$(echo "$e_pps / $e_td" | bc -l)")x"
 say "  $(verdict "$(echo "$bpf <= 256" | bc -l)")  <= 256 bytes per tracked flow: $(fmt "$bpf" 0)"
-[ "$ms_failed" = 1 ] && say "  MISS  mirrorsense exited non-zero on a workload (see bench/work/ms-*.err)"
+[ "$ms_failed" = 1 ] && say "  MISS  mirrorsense failed or read short on a workload (see bench/work/ms-*.err)"
 
 for extra in ndpi_compare.sh mirror_bench.sh; do
 	if [ -x "$ROOT/bench/$extra" ] || [ -f "$ROOT/bench/$extra" ]; then
