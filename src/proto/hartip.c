@@ -40,7 +40,7 @@ bool proto_hartip_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 			return true;
 		/* The field device sits behind the HART-IP end that answers. */
 		proto_field(m, request ? SIDE_DST : SIDE_SRC, true, "hart_device",
-			    "%02x%02x-%02x%02x%02x", a[0] & 0x3f, a[1], a[2], a[3], a[4]);
+			    "%02x%02x%02x%02x%02x", a[0] & 0x3f, a[1], a[2], a[3], a[4]);
 	} else if (!cursor_skip(&c, 1)) {
 		return true;
 	}

@@ -218,6 +218,10 @@ tfields "$OT/ndpi_fins.pcap" omron.controller.model omron.controller.model omron
 xcol fins_model "$OT/ndpi_fins.pcap" model 1
 xcol fins_version "$OT/ndpi_fins.pcap" version 2
 
+# HART-IP: long address of the field device behind the gateway.
+xcheck hartip_long_address "$OT/iti_hart_ip.pcap" hart_device hart_ip.pt.long_address hart_ip.pt.long_address
+xcheck hartip_long_address_ndpi "$OT/ndpi_hart_ip.pcap" hart_device hart_ip.pt.long_address hart_ip.pt.long_address
+
 # NetBIOS names a host registers for itself (unique names, <00>/<20>).
 F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
 ours "$F" netbios_name >"$T_TMP/o"
