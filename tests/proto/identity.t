@@ -229,4 +229,25 @@ theirs "$F" '(nbns.flags.opcode == 5 || nbns.flags.opcode == 8) && nbns.nb_flags
 	sed -n 's/<\(00\|20\)>.*$//p' | sort -u >"$T_TMP/t"
 same nbns_registered_names "$T_TMP/o" "$T_TMP/t"
 
+# Roles per message: DNP3 master / outstation from the link DIR bit.
+F="$OT/zeek_dnp3.pcap"
+"$PD" "$F" | awk '$2 == "dnp3" { print $1, ($3 ~ /^master/ ? 1 : 0) }' >"$T_TMP/o"
+tshark -r "$F" -Y dnp3 -T fields -E occurrence=f -e frame.number -e dnp3.ctl.dir 2>/dev/null |
+	awk '{ print $1, ($2 == "True" || $2 == "1") ? 1 : 0 }' >"$T_TMP/t"
+same dnp3_roles_per_frame "$T_TMP/o" "$T_TMP/t"
+
+# S7comm ROSCTR (job / ack-data / userdata) per frame.
+F="$OT/iti_s7comm_downloading_block_db1.pcap"
+"$PD" "$F" | awk -F' [|] ' '$1 ~ / s7comm / { split($1, a, " "); sub("rosctr=", "", $2); print a[1], $2 }' >"$T_TMP/o"
+tshark -r "$F" -Y s7comm -T fields -E occurrence=f -e frame.number -e s7comm.header.rosctr 2>/dev/null |
+	awk '{ n = split("job ack ack-data ? ? ? userdata", r, " "); print $1, r[$2] }' >"$T_TMP/t"
+same s7comm_rosctr_per_frame "$T_TMP/o" "$T_TMP/t"
+
+# IEC 104 frame types (I / S / U) of the first APDU per segment.
+F="$OT/iti_090813_diverse.pcap"
+"$PD" "$F" | awk -F' [|] ' '$1 ~ / iec104 / { split($1, a, " "); sub("apci=", "", $2); print a[1], substr($2, 1, 1) }' >"$T_TMP/o"
+tshark -r "$F" -Y iec60870_104 -T fields -E occurrence=f -e frame.number -e iec60870_104.type 2>/dev/null |
+	awk '{ t = ($2 ~ /0$/) ? "I" : ($2 ~ /1$/) ? "S" : "U"; print $1, t }' >"$T_TMP/t"
+same iec104_apci_per_frame "$T_TMP/o" "$T_TMP/t"
+
 done_testing
