@@ -43,7 +43,8 @@ static void addr(char *s, size_t n, const struct ip_addr *a)
  * --tsv: fields for the tshark cross-check, tab separated, empty when not
  * set: number, layer chain, session, GRE seq, ERSPAN VLAN, COS, T, index,
  * hwid, dir (0 in / 1 out), inner src, dst, sport, dport, ip_proto, and
- * for ERSPAN III: timestamp field (low 32 bits), gra, ft, sgt, port index.
+ * for ERSPAN III: timestamp field (low 32 bits), gra, ft, sgt, port index;
+ * then the inner VLAN IDs, comma separated.
  */
 static void print_tsv(unsigned long n, const struct packet *p)
 {
@@ -81,10 +82,13 @@ static void print_tsv(unsigned long n, const struct packet *p)
 		printf("\t");
 	printf("\t%u\t", p->src.family ? p->ip_proto : 0);
 	if (m->has_hw_ts)
-		printf("%" PRIu32 "\t%u\t%u\t%u\t%" PRIu32 "\n", (uint32_t)m->hw_ts, m->gra, m->ft,
+		printf("%" PRIu32 "\t%u\t%u\t%u\t%" PRIu32 "\t", (uint32_t)m->hw_ts, m->gra, m->ft,
 		       m->sgt, m->port_index);
 	else
-		printf("\t\t\t\t\n");
+		printf("\t\t\t\t\t");
+	for (unsigned i = 0; i < p->nvlans && i < PACKET_MAX_VLANS; i++)
+		printf("%s%u", i ? "," : "", p->vlans[i]);
+	printf("\n");
 }
 
 /*
