@@ -47,6 +47,13 @@ int selfexcl_expression(const struct send_dest *dests, unsigned ndests,
 				  "not (dst host %s and (ip proto 47 or ip6 proto 47))", a, 0)) {
 			return -1;
 		}
+		/* ... nor the destination's ICMP errors about them (a sensor
+		 * without a GRE listener answers "protocol unreachable"): mirrored,
+		 * each would make one more copy, and so on. */
+		if (append(buf, len, &off, d->family == AF_INET
+			   ? " and not (src host %s and icmp[icmptype] == icmp-unreach)"
+			   : " and not (src host %s and ip6 proto 58 and ip6[40] == 1)", a, 0))
+			return -1;
 		terms++;
 	}
 	if (user_bpf && *user_bpf) {

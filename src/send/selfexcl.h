@@ -7,7 +7,9 @@
  *      cross in this network namespace), and
  *   2. frames towards any IP destination of the mirror (GRE to an erspan /
  *      gre destination, UDP to a vxlan destination's port), whoever sent
- *      them (a second mirror on the same host, a copy reflected back),
+ *      them (a second mirror on the same host, a copy reflected back), and
+ *      ICMP / ICMPv6 "destination unreachable" errors from a destination
+ *      (they quote a copy: mirrored, each would cause another copy),
  * and then applies the user's -f filter. Rule 1 is three classic BPF
  * instructions (ancillary load SKF_AD_MARK, filter(2)/bpf docs) placed in
  * front of the program libpcap compiles for rules 2 and -f.
