@@ -60,7 +60,7 @@ static const char common_usage[] =
 	"      --no-dedup           keep every copy\n"
 	"      --dedup-window T     copies closer than T count once (default 10ms; e.g. 2ms, 1s)\n"
 	"      --max-flows N        flows tracked at once (default 262144); the oldest idle ones are evicted\n"
-	"      --flow-vlan / --no-flow-vlan  VLAN ID part of the flow key (default: yes)\n"
+	"      --flow-vlan / --no-flow-vlan  VLAN ID part of the flow key (default: no, so a flow routed between VLANs stays one flow)\n"
 	"  inventory:\n"
 	"      --db FILE            merge the devices seen into this SQLite inventory\n";
 
