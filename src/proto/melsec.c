@@ -55,7 +55,7 @@ bool proto_melsec_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 	if (d[1] == 0 && (d[0] == 0x50 || d[0] == 0xd0 || d[0] == 0x54 || d[0] == 0xd4))
 		return mc_frame(m, d, n);
 	uint8_t k = d[0] & 0x7f;
-	bool ok = (k == 0x5a && n >= 4 && d[1] == 0) ||
+	bool ok = (k == 0x5a && n >= 4 && d[1] == 0 && d[2] == 0) ||
 		  (k == 0x57 && n >= 7 && d[4] == 0 && d[5] == 0x11 && d[6] == 0x11);
 	if (!ok)
 		return proto_bad(m, EV_PROTO_MELSEC_MALFORMED);
