@@ -5,8 +5,9 @@
  *   mirrorsense mirror -i IF[:rx|tx|both] [-i IF2 ...] --to DEST [--to ...]
  *                      [--copy | --balance] [-f BPF] [--snap N] [--vlan LIST]
  *                      [--pps N] [--bps N] [--duration S] [--count N]
- *                      [--status S]
+ *                      [--status S] [--hw-timestamps] [--allow-mirrored-path]
  *
+ * (docs/mirror.md has the whole story.)
  * Frames are captured with AF_PACKET TPACKET_V3 rings (capture/afpacket.h),
  * one per interface, with the direction chosen per interface as a switch's
  * SPAN source does. Each frame is copied once into a batch slot (the ring
