@@ -121,6 +121,9 @@ enum dl dec_tunnel_enter(struct decoder *d, struct packet *p,
  */
 void dec_frame_here(struct packet *p, const struct cursor *c, enum dl next);
 
+/* IP protocol number of the next header -> layer (ipv4.c, used by IPv6). */
+enum dl dec_ip_proto_next(struct decoder *d, struct packet *p, uint8_t proto);
+
 /* UDP destination port -> tunnel layer, or DL_DONE. */
 enum dl dec_udp_tunnel(const struct decoder *d, uint16_t dport);
 

@@ -20,8 +20,6 @@
 #define IPV4_MF 0x2000u
 #define IPV4_OFFMASK 0x1FFFu
 
-/* The protocol number of the next header -> layer (shared with IPv6). */
-enum dl dec_ip_proto_next(struct decoder *d, struct packet *p, uint8_t proto);
 enum dl dec_ip_proto_next(struct decoder *d, struct packet *p, uint8_t proto)
 {
 	(void)d;

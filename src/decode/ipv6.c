@@ -16,8 +16,6 @@
 #define IPV6_HDR_LEN 40
 #define IPV6_FRAG_HDR_LEN 8
 
-enum dl dec_ip_proto_next(struct decoder *d, struct packet *p, uint8_t proto);
-
 enum dl dec_ipv6(struct decoder *d, struct packet *p, struct cursor *c)
 {
 	if (!cursor_has(c, IPV6_HDR_LEN))
