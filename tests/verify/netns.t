@@ -2,6 +2,7 @@
 # verify/netns: real mirrors in network namespaces, checked end to end with
 # `mirrorsense verify -i IF --duration N`:
 #   span-both   tc mirred copies both directions of a server port: all pass
+#   silent      a port that receives nothing: "no traffic monitored"
 #   span-rx     ingress only: the direction check fails and names the
 #               missing direction (server -> client replies)
 #   vxlan       the same copies sent through a VXLAN tunnel (VNI 42): the
@@ -95,6 +96,12 @@ if sensor both m1; then
 else
 	fail span-both-start "sensor did not start: $(tail -c 300 "$R/both.err")"
 fi
+
+# 1b. A monitoring port that receives nothing: "no traffic monitored", exit 2.
+ip netns exec "$S" timeout -k 5 60 "$MS" verify -i r1 --duration 2 >"$R/none.txt" 2>"$R/none.err"
+check_eq silent-port-exit 2 "$?"
+check_contains silent-port-no-traffic "$R/none.txt" 'FAIL  Traffic present +no traffic monitored'
+check_contains silent-port-advice "$R/none.txt" 'Nothing arrived on r1'
 
 # 2. Ingress only (a SPAN source set to rx): fail, naming what is missing.
 mirror ingress m0
