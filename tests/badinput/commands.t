@@ -53,6 +53,39 @@ for f in "$CAPS"/*.pcap; do
 done
 if [ -z "$bad" ]; then pass write_crafted; else fail write_crafted "$bad"; fi
 
+# verify --expect files that lie, and outputs that cannot be written
+i=0
+while IFS= read -r line; do
+	i=$((i + 1))
+	printf '%s\n' "$line" >"$T_TMP/bad$i.expect"
+	ms_run "expect_bad$i" verify --expect "$T_TMP/bad$i.expect" "$CAPS/good.pcap"
+	expect_exit "expect_bad$i" 65 "bad$i.expect"
+done <<'LINES'
+vlan 99999999999999999999
+subnet 300.1.2.3/99
+max-loss -5%
+min-devices
+erspan-session 5-2
+vni 0x
+no-such-directive 1
+LINES
+{ printf 'protocol '; head -c 6000 /dev/zero | tr '\0' A; echo; } >"$T_TMP/long.expect"
+ms_run expect_long_line verify --expect "$T_TMP/long.expect" "$CAPS/good.pcap"
+expect_exit expect_long_line 65 "long.expect"
+awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%c", (i * 131 + 7) % 256 }' >"$T_TMP/binary.expect"
+ms_run expect_binary verify --expect "$T_TMP/binary.expect" "$CAPS/good.pcap"
+expect_exit expect_binary 65 "binary.expect"
+ms_run expect_missing verify --expect "$T_TMP/none.expect" "$CAPS/good.pcap"
+expect_exit expect_missing 66 "none.expect"
+ms_run html_no_dir verify "$CAPS/good.pcap" --html "$T_TMP/no/dir/r.html"
+expect_exit html_no_dir 74 "r.html"
+ms_run verify_no_input verify
+expect_exit verify_no_input 64 "input"
+ms_run live_no_such_if live -i nosuchif0 --duration 1
+expect_exit live_no_such_if 66 "nosuchif0"
+ms_run live_no_if live
+expect_exit live_no_if 64 "interface"
+
 # inventory files that are not inventories
 ms_run inventory_missing inventory --db "$T_TMP/none.db"
 expect_exit inventory_missing 66 "none.db"
