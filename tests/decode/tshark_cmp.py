@@ -13,7 +13,8 @@ erspan.spanid / vxlan.vni / geneve.vni), first GRE sequence number,
 ERSPAN VLAN / COS / T bit / index (II) / hardware ID, direction,
 timestamp field, granularity, frame type, SGT and platform port index (III),
 innermost IP source and destination, the ports of the TCP/UDP header
-right after it, and the 802.1Q VLAN IDs of the innermost frame. Depth check: the number of eth / ip / ipv6 headers tshark
+right after it (TCP: also flags, raw sequence and acknowledgment numbers,
+window), and the 802.1Q VLAN IDs of the innermost frame. Depth check: the number of eth / ip / ipv6 headers tshark
 decodes (up to the first ICMP, whose quoted headers are not followed) must
 not exceed ours, so that no tunnel tshark opens stays closed here (we may
 go deeper: tshark stops at Arista timestamps it does not know, PBB).
@@ -31,10 +32,11 @@ FIELDS = ["frame.number", "frame.protocols", "erspan.spanid", "vxlan.vni",
           "tcp.dstport", "udp.srcport", "udp.dstport", "erspan.version",
           "erspan.timestamp", "erspan.gra", "erspan.ft", "erspan.sgt",
           "erspan.pid1.port_index", "erspan.pid3.port_index",
-          "erspan.pid5.port_index", "erspan.pid7.source_index", "vlan.id"]
+          "erspan.pid5.port_index", "erspan.pid7.source_index", "vlan.id",
+          "tcp.flags", "tcp.seq_raw", "tcp.ack_raw", "tcp.window_size_value"]
 OURS = ["n", "chain", "session", "gre_seq", "evlan", "cos", "t", "index",
         "hwid", "dir", "src", "dst", "sport", "dport", "proto", "ts32", "gra",
-        "ft", "sgt", "pindex", "vlans"]
+        "ft", "sgt", "pindex", "vlans", "tflags", "tseq", "tack", "twin"]
 
 
 TUNNELS = ("gre", "erspan", "vxlan", "geneve", "tzsp", "nsh", "wlan", "cmd")
@@ -126,6 +128,11 @@ def expected(t):
             sp, dp = t[l4 + ".srcport"], t[l4 + ".dstport"]
             if len(sp) >= m:
                 e["sport"], e["dport"] = sp[m - 1], dp[m - 1]
+            if l4 == "tcp" and len(t["tcp.seq_raw"]) >= m:
+                e["tflags"] = t["tcp.flags"][m - 1]
+                e["tseq"] = t["tcp.seq_raw"][m - 1]
+                e["tack"] = t["tcp.ack_raw"][m - 1]
+                e["twin"] = t["tcp.window_size_value"][m - 1]
     # 802.1Q tags of the innermost frame (tshark's vlan.id, in order, after
     # those of the outer frames); not with S-tags (another field) or PBB.
     if not any(x in ("ieee8021ad", "ieee8021ah") for x in toks):

@@ -44,7 +44,7 @@ static void addr(char *s, size_t n, const struct ip_addr *a)
  * set: number, layer chain, session, GRE seq, ERSPAN VLAN, COS, T, index,
  * hwid, dir (0 in / 1 out), inner src, dst, sport, dport, ip_proto, and
  * for ERSPAN III: timestamp field (low 32 bits), gra, ft, sgt, port index;
- * then the inner VLAN IDs, comma separated.
+ * then the inner VLAN IDs, comma separated; TCP flags, seq, ack, window.
  */
 static void print_tsv(unsigned long n, const struct packet *p)
 {
@@ -88,6 +88,12 @@ static void print_tsv(unsigned long n, const struct packet *p)
 		printf("\t\t\t\t\t");
 	for (unsigned i = 0; i < p->nvlans && i < PACKET_MAX_VLANS; i++)
 		printf("%s%u", i ? "," : "", p->vlans[i]);
+	printf("\t");
+	if ((p->layers & LAYER_TCP) && p->ip_proto == 6)
+		printf("%u\t%" PRIu32 "\t%" PRIu32 "\t%u", p->tcp_flags, p->tcp_seq, p->tcp_ack,
+		       p->tcp_win);
+	else
+		printf("\t\t\t");
 	printf("\n");
 }
 
