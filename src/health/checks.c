@@ -124,6 +124,17 @@ void health_fmt_protos(uint64_t mask, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* A grouped count for figures ("12,345"); a ring of buffers so several
+ * can appear in one printf. */
+static const char *cnt(uint64_t v)
+{
+	static char ring[8][32];
+	static unsigned next;
+	char *b = ring[next++ % 8];
+	health_fmt_count(v, b, 32);
+	return b;
+}
+
 static double pct(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -311,9 +322,9 @@ static void check_unicast(struct health_scope *sc, const struct view *v)
 	}
 	double u = pct(l2->unicast, total);
 	fig(c, "unicast_pct", u, false);
-	figures(c, "unicast %.1f%%, broadcast %.1f%%, multicast %.1f%% (ARP %.1f%%) of %llu frames",
+	figures(c, "unicast %.1f%%, broadcast %.1f%%, multicast %.1f%% (ARP %.1f%%) of %s frames",
 		u, pct(l2->broadcast, total), pct(l2->multicast, total), pct(l2->arp, total),
-		(unsigned long long)total);
+		cnt(total));
 	c->v = by_pct_low(u, cfg->unicast_warn, cfg->unicast_fail);
 	if (c->v == VERDICT_PASS)
 		return;
@@ -381,8 +392,8 @@ static void check_directions(struct health_scope *sc, const struct view *v)
 	double both = pct(d->both, d->conns);
 	if (d->conns) {
 		fig(c, "both_ways_pct", both, false);
-		figures(c, "%.1f%% of %llu TCP connection%s seen both ways", both,
-			(unsigned long long)d->conns, d->conns == 1 ? "" : "s");
+		figures(c, "%.1f%% of %s TCP connection%s seen both ways", both, cnt(d->conns),
+			d->conns == 1 ? "" : "s");
 		if (d->only_c2s || d->only_s2c)
 			figures(c, "; one way only: %llu client->server (replies missing), "
 				   "%llu server->client (requests missing)",
@@ -498,10 +509,10 @@ static void check_loss_upstream(struct health_scope *sc, const struct view *v)
 	double lp = pct(lost, lost + got);
 	fig(c, "lost_pct", lp, false);
 	if (!lost)
-		figures(c, "no packet lost: %llu sequence numbers, no gap", (unsigned long long)got);
+		figures(c, "no packet lost: %s sequence numbers, no gap", cnt(got));
 	else
-		figures(c, "%llu packets lost of %llu sent (%.2f%%), exact from the sequence numbers",
-			(unsigned long long)lost, (unsigned long long)(lost + got), lp);
+		figures(c, "%s packets lost of %s sent (%.2f%%), exact from the sequence numbers",
+			cnt(lost), cnt(lost + got), lp);
 	if (late || restarts)
 		figures(c, "; %llu late, %llu counter restarts", (unsigned long long)late,
 			(unsigned long long)restarts);
@@ -633,10 +644,10 @@ static void check_duplicates(struct health_scope *sc, const struct view *v,
 	double dp = pct(v->duplicates, v->frames);
 	fig(c, "duplicate_pct", dp, false);
 	if (!v->duplicates)
-		figures(c, "no duplicates among %llu frames", (unsigned long long)v->frames);
+		figures(c, "no duplicates among %s frames", cnt(v->frames));
 	else
-		figures(c, "%.1f%% of frames were duplicates (%llu removed by deduplication)", dp,
-			(unsigned long long)v->duplicates);
+		figures(c, "%.1f%% of frames were duplicates (%s removed by deduplication)", dp,
+			cnt(v->duplicates));
 	c->v = by_pct_high(dp, cfg->dup_warn, cfg->dup_fail);
 	if (v->duplicates < HEALTH_DUP_MIN && c->v == VERDICT_WARN)
 		c->v = VERDICT_PASS; /* a stray retransmission judged a copy */
@@ -831,7 +842,7 @@ static void check_timing(struct health_scope *sc, const struct view *v)
 		fig(c, "hw_offset_min_ms", (double)s->hwts_min_off / 1e6, false);
 		double off_s = (double)s->hwts_min_off / 1e9;
 		figures(c, "delay from the switch's ERSPAN III timestamp to this capture varies by "
-			   "%.3f ms over %llu packets", spread, (unsigned long long)s->hwts);
+			   "%.3f ms over %s packets", spread, cnt(s->hwts));
 		if (off_s > 1 || off_s < -1)
 			figures(c, "; the switch clock is %.0f s apart from this host's (not the same "
 				   "time base)", off_s);
