@@ -3,8 +3,9 @@
 # mirror and sensor. A classic BPF program on m0's egress (tc clsact,
 # direct action) drops the ERSPAN II copies with GRE sequence numbers 10,
 # 20, 21 and 30 (3 gaps, 4 lost); the ERSPAN III session beside it loses
-# nothing. Checked with `mirrorsense read` on a tcpdump capture and with
-# `mirrorsense live` capturing on the sensor's interface.
+# nothing. Then, without the dropper, 2 x 5000 copies as fast as the
+# generator sends: no gap. Checked with `mirrorsense read` on a tcpdump
+# capture and with `mirrorsense live` capturing on the sensor's interface.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/mirror/netns.sh"
 is_root || { skip setup "needs root for network namespaces"; done_testing; }
@@ -29,20 +30,37 @@ inject "$NB" b0 count=$N gap_ms=1 sip=203.0.113.2 dip=203.0.113.1
 mt_cap_wait s0 $((2 * N - 4))
 sleep 0.5
 mt_mirror_stop
+check_eq mirror-sent $((2 * N)) "$(sumval sent)"
+
+# Then, without the dropper, M frames as fast as the generator goes (some
+# tens of thousands per second) on sessions 13 and 14: no gap at all.
+M=5000
+tc -n "$NA" qdisc del dev m0 clsact
+mt_mirror_start -i a0 --to 'erspan2://198.51.100.9?session=13' \
+	--to 'erspan3://198.51.100.9?session=14' || fail start2 "$(cat "$T_TMP/mirror.err")"
+inject "$NB" b0 count=$M sip=203.0.113.2 dip=203.0.113.1
+mt_cap_wait s0 $((2 * N - 4 + 2 * M))
+sleep 0.5
+mt_mirror_stop
+check_eq fast-sent $((2 * M)) "$(sumval sent)"
+check_eq fast-kernel-drops 0 "$(sumval kernel_dropped)"
 mt_cap_stop s0
 kill -INT $LIVE; wait $LIVE; LIVE_RC=$?
 
-check_eq mirror-sent $((2 * N)) "$(sumval sent)"
-check_eq wire-erspan2 $((N - 4)) "$(pcap_count "$T_TMP/s0.pcap" 'erspan.version == 1')"
+check_eq wire-erspan2 $((N - 4)) "$(pcap_count "$T_TMP/s0.pcap" 'erspan.version == 1 && erspan.spanid == 3')"
 
-# gaps FILE TRANSPORT FIELD: the sum of FIELD over that transport's sessions.
-gaps() { jq "[.sessions[] | select(.transport == \"$2\") | .$3] | add" "$1"; }
+# gaps FILE TRANSPORT FIELD [IDS]: the sum of FIELD over that transport's
+# sessions (those with the IDs in the jq array IDS, default [3, 4]).
+gaps() { jq "[.sessions[] | select(.transport == \"$2\" and (.id | IN(${4:-3, 4}))) | .$3] | add" "$1"; }
+# fast FILE: "packets lost gap-events" of the fast sessions 13 and 14.
+fast() { jq -r '[.sessions[] | select(.id == 13 or .id == 14)] | "\(map(.packets) | add) \(map(.seq_lost) | add) \(map(.seq_gap_events) | add)"' "$1"; }
 if "$MS" read --json "$T_TMP/s0.pcap" >"$T_TMP/read.json" 2>"$T_TMP/read.err"; then
 	check_eq read-erspan2-lost 4 "$(gaps "$T_TMP/read.json" erspan2 seq_lost)"
 	check_eq read-erspan2-gaps 3 "$(gaps "$T_TMP/read.json" erspan2 seq_gap_events)"
 	check_eq read-erspan2-packets $((N - 4)) "$(gaps "$T_TMP/read.json" erspan2 packets)"
 	check_eq read-erspan3-lost 0 "$(gaps "$T_TMP/read.json" erspan3 seq_lost)"
 	check_eq read-erspan3-packets $N "$(gaps "$T_TMP/read.json" erspan3 packets)"
+	check_eq read-fast-no-gap "$((2 * M)) 0 0" "$(fast "$T_TMP/read.json")"
 else
 	fail read "mirrorsense read: $(head -c 300 "$T_TMP/read.err")"
 fi
@@ -52,6 +70,7 @@ if jq -e . "$T_TMP/live.json" >/dev/null 2>&1; then
 	check_eq live-erspan2-gaps 3 "$(gaps "$T_TMP/live.json" erspan2 seq_gap_events)"
 	check_eq live-erspan3-lost 0 "$(gaps "$T_TMP/live.json" erspan3 seq_lost)"
 	check_eq live-erspan3-packets $N "$(gaps "$T_TMP/live.json" erspan3 packets)"
+	check_eq live-fast-no-gap "$((2 * M)) 0 0" "$(fast "$T_TMP/live.json")"
 else
 	fail live "no JSON from mirrorsense live: $(head -c 300 "$T_TMP/live.err")"
 fi
