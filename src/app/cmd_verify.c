@@ -154,7 +154,7 @@ static void dup_name(const struct pipeline *pl, const struct health *h, uint32_t
 /* Files are named by their base name (the report is read on another host). */
 static const char *input_name(const struct app_opts *o, const struct source *s, unsigned i)
 {
-	if (!s->in[i].live && i < o->nfiles && o->files[i]) {
+	if (!s->in[i].live && i < o->nfiles && o->files[i] && strcmp(o->files[i], "-")) {
 		const char *slash = strrchr(o->files[i], '/');
 		return slash && slash[1] ? slash + 1 : o->files[i];
 	}

@@ -24,6 +24,9 @@ check_eq clean-no-unseen 0 "$(jqv "$R/clean.json" '.totals.tcp_unseen_bytes')"
 check_eq clean-subnets 2 "$(jqv "$R/clean.json" '.deployment.subnets | length')"
 check_eq clean-hosts-203 20 "$(jqv "$R/clean.json" '.deployment.subnets[] | select(.subnet=="203.0.113.0/24") | .unicast_addresses')"
 check_eq clean-protocols 'http,modbus' "$(jqv "$R/clean.json" '[.deployment.protocols[]] | sort | join(",")')"
+V --json - < "$R/clean.pcap" > "$R/stdin.json"
+check_eq stdin-input stdin "$(jqv "$R/stdin.json" '.scopes[0].name | sub(" .*"; "")')"
+check_eq stdin-same-verdict pass "$(jqv "$R/stdin.json" .verdict)"
 V "$R/clean.pcap" > "$R/clean.txt"
 check_contains clean-text-verdict "$R/clean.txt" '^VERDICT: PASS'
 check_contains clean-text-deployment "$R/clean.txt" '^  198\.51\.100\.0/24 '
