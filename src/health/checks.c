@@ -916,10 +916,15 @@ static void check_deployment(struct health_scope *sc, const struct health_report
 	unsigned nvlans = 0;
 	for (unsigned i = 0; i < HEALTH_VLANS; i++)
 		nvlans += h->vlans[i].packets ? 1 : 0;
-	unsigned bcast = 0, l2vis = 0;
+	/* Layer-2 visibility: a subnet whose several sending hosts all show one
+	 * source MAC is seen through a router; several MACs mean the mirror
+	 * sees the segment itself. */
+	unsigned bcast = 0, l2vis = 0, routed = 0;
 	for (unsigned i = 0; i < h->nsubnets; i++) {
-		bcast += h->subnets[i].broadcast;
-		l2vis += h->subnets[i].nmacs > 1;
+		const struct health_subnet *s = &h->subnets[i];
+		bcast += s->broadcast;
+		l2vis += s->nmacs > 1;
+		routed += s->nmacs == 1 && s->pkts_from && health_subnet_hosts(s) >= 3;
 	}
 	uint64_t devices = health_devices(h);
 	figi(c, "subnets", h->nsubnets);
@@ -946,10 +951,11 @@ static void check_deployment(struct health_scope *sc, const struct health_report
 	if (bcast)
 		advice(c, "Broadcast from %u subnet%s reaches the sensor: it sits on (or mirrors) "
 			  "that local segment.", bcast, bcast == 1 ? "" : "s");
-	if (h->nsubnets && !l2vis)
-		advice(c, "Every subnet's hosts appear behind one MAC address: the mirror sees "
+	if (routed && !l2vis)
+		advice(c, "The hosts of %u subnet%s appear behind one MAC address: the mirror sees "
 			  "routed traffic (gateway MACs), not the devices' own layer 2; mirror access "
-			  "ports or the device VLANs for layer-2 visibility.");
+			  "ports or the device VLANs for layer-2 visibility.", routed,
+		       routed == 1 ? "" : "s");
 }
 
 /* 9. Expectations. */

@@ -131,9 +131,9 @@ static void deployment(FILE *f, const struct health_report *r)
 	}
 	if (h->nsubnets > rows)
 		fprintf(f, "  ... and %u more subnets (see --json)\n", h->nsubnets - rows);
-	fprintf(f, "  (hosts = unicast addresses; MACs = source MACs of its hosts, 1 means routed "
-		   "traffic; dirs = TCP connections seen both ways; unseen = its TCP data ACKed but "
-		   "never seen)\n");
+	fprintf(f, "  (hosts = unicast addresses; MACs = source MACs of its hosts, one MAC for several\n"
+		   "  hosts means routed traffic; bcast = broadcast from it seen; dirs = its TCP connections\n"
+		   "  seen both ways; unseen = TCP data its hosts sent, ACKed but never seen)\n");
 	free(idx);
 
 	fprintf(f, "  VLANs:");
