@@ -106,6 +106,10 @@ struct assets {
 	int32_t *dev_index;        /* hash of MAC -> dev slot, -1 empty */
 	uint32_t dev_index_mask;
 
+	int32_t *ip_index;         /* hash of IP -> dev slot (first device seen with it), -1 empty */
+	uint32_t ip_index_mask;
+	uint32_t nip_index;        /* entries used (at most half the slots) */
+
 	struct conv *conv;         /* ASSETS_MAX_CONVS slots */
 	uint32_t nconv;
 	int32_t *conv_index;
@@ -132,6 +136,7 @@ struct conv *assets_conv_get(struct assets *a, const struct conv_ep *x,
 			     const struct conv_ep *y, bool create);
 uint16_t assets_name(struct assets *a, const char *name);  /* intern; 0 if full */
 void assets_dev_add_ip(struct assets *a, struct device *d, const struct ip_addr *ip);
+struct device *assets_dev_by_ip(struct assets *a, const struct ip_addr *ip);
 void assets_dev_add_vlan(struct assets *a, struct device *d, uint16_t vlan);
 void assets_dev_add_source(struct assets *a, struct device *d, const char *s);
 void assets_dev_add_proto(struct assets *a, struct device *d, uint16_t name,

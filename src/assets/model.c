@@ -119,6 +119,55 @@ static uint64_t mac_hash(const uint8_t m[6])
 	return mix64(x);
 }
 
+static uint64_t ip_hash(const struct ip_addr *ip)
+{
+	uint64_t x, y;
+	memcpy(&x, ip->a, 8);
+	memcpy(&y, ip->a + 8, 8);
+	return mix64(mix64(x ^ ip->family) ^ y);
+}
+
+static bool dev_has_ip(const struct device *d, const struct ip_addr *ip)
+{
+	for (unsigned i = 0; i < d->nips; i++)
+		if (d->ips[i].family == ip->family && !memcmp(d->ips[i].a, ip->a, 16))
+			return true;
+	return false;
+}
+
+struct device *assets_dev_by_ip(struct assets *a, const struct ip_addr *ip)
+{
+	uint32_t i = (uint32_t)ip_hash(ip) & a->ip_index_mask;
+	for (;;) {
+		int32_t k = a->ip_index[i];
+		if (k < 0)
+			return NULL;
+		if (dev_has_ip(&a->dev[k], ip))
+			return &a->dev[k];
+		i = (i + 1) & a->ip_index_mask;
+	}
+}
+
+/* Remember which device uses ip (the first one seen keeps it). */
+static void ip_index_add(struct assets *a, const struct device *d, const struct ip_addr *ip)
+{
+	if (a->nip_index >= (a->ip_index_mask + 1) / 2) {
+		event_count(&a->ev, EV_ASSETS_IPS_FULL);
+		return;
+	}
+	uint32_t i = (uint32_t)ip_hash(ip) & a->ip_index_mask;
+	for (;;) {
+		int32_t k = a->ip_index[i];
+		if (k < 0)
+			break;
+		if (dev_has_ip(&a->dev[k], ip))
+			return;
+		i = (i + 1) & a->ip_index_mask;
+	}
+	a->ip_index[i] = (int32_t)(d - a->dev);
+	a->nip_index++;
+}
+
 struct device *assets_dev_get(struct assets *a, const uint8_t mac[6], bool create)
 {
 	uint32_t i = (uint32_t)mac_hash(mac) & a->dev_index_mask;
@@ -234,6 +283,7 @@ void assets_dev_add_ip(struct assets *a, struct device *d, const struct ip_addr 
 	memset(n, 0, sizeof *n);
 	n->family = ip->family;
 	memcpy(n->a, ip->a, ip->family == 4 ? 4 : 16);
+	ip_index_add(a, d, n);
 }
 
 void assets_dev_add_vlan(struct assets *a, struct device *d, uint16_t vlan)
@@ -318,8 +368,11 @@ static struct assets *assets_alloc(void)
 	a->dev_index_mask = 2 * ASSETS_MAX_DEVICES - 1;
 	a->conv_index_mask = 2 * ASSETS_MAX_CONVS - 1;
 	a->dev_index = malloc(sizeof(int32_t) * (a->dev_index_mask + 1));
+	a->ip_index_mask = 8 * ASSETS_MAX_DEVICES - 1;
+	a->ip_index = malloc(sizeof(int32_t) * (a->ip_index_mask + 1));
 	a->conv_index = malloc(sizeof(int32_t) * (a->conv_index_mask + 1));
-	if (!a->dev || !a->conv || !a->dev_index || !a->conv_index) {
+	if (!a->dev || !a->conv || !a->dev_index || !a->conv_index || !a->ip_index) {
+		free(a->ip_index);
 		free(a->dev);
 		free(a->conv);
 		free(a->dev_index);
@@ -328,6 +381,7 @@ static struct assets *assets_alloc(void)
 		return NULL;
 	}
 	memset(a->dev_index, 0xff, sizeof(int32_t) * (a->dev_index_mask + 1));
+	memset(a->ip_index, 0xff, sizeof(int32_t) * (a->ip_index_mask + 1));
 	memset(a->conv_index, 0xff, sizeof(int32_t) * (a->conv_index_mask + 1));
 	/* Name 0 is "none"; our protocols keep their enum value as index. */
 	a->nnames = 1;
@@ -390,6 +444,7 @@ void assets_close(struct assets *a)
 	free(a->conv);
 	free(a->dev_index);
 	free(a->conv_index);
+	free(a->ip_index);
 	free(a);
 }
 
@@ -469,7 +524,10 @@ static void apply_msg(struct assets *a, const struct proto_msg *m,
 		const struct proto_field *f = &m->f[i];
 		if (!f->ident)
 			continue;
-		struct device *d = f->side == SIDE_SRC ? src : f->side == SIDE_DST ? dst : subj;
+		struct device *d = f->side == SIDE_SRC ? src : f->side == SIDE_DST ? dst
+				 : f->side == SIDE_SUBJECT ? subj : NULL;
+		if (f->side == SIDE_ADDR && (d = assets_dev_by_ip(a, &f->addr)) != NULL)
+			d->dirty = true;
 		if (!d)
 			continue;
 		if (!strcmp(f->key, "ip") || !strcmp(f->key, "mgmt_ip")) {

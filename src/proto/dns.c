@@ -3,6 +3,8 @@
  * LLMNR (RFC 4795) on 5355. Unicast DNS tells who is a resolver (server)
  * and who asks (client). mDNS and LLMNR answers name their sender: an A or
  * AAAA record whose address is the sender's own gives the host its name.
+ * Any other A / AAAA answer names whichever device uses that address
+ * ("dns_name", SIDE_ADDR: the inventory finds the device by IP).
  *
  *   header: | id | flags (QR 0x8000, opcode) | qdcount | ancount | nscount | arcount |
  *   name: labels (length byte + bytes), 0xC0 pointer (14 bits), 0 end
@@ -87,7 +89,7 @@ bool proto_dns_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 		if (i == 0)
 			proto_field(m, SIDE_SRC, false, "query", "%s", name);
 	}
-	if (!response || id == PROTO_DNS)
+	if (!response)
 		return true;
 	const char *key = id == PROTO_MDNS ? "mdns_name" : "llmnr_name";
 	unsigned total = (unsigned)an + ns + ar;
@@ -104,8 +106,13 @@ bool proto_dns_parse(struct proto_msg *m, const uint8_t *d, size_t n)
 			    !memcmp(rd, p->src.a, 4)) ||
 			   (type == 28 && rdlen == 16 && p->src.family == 6 &&
 			    !memcmp(rd, p->src.a, 16));
-		if (own)
+		if (own && id != PROTO_DNS) {
 			proto_field(m, SIDE_SRC, true, key, "%s", name);
+		} else if ((type == 1 && rdlen == 4) || (type == 28 && rdlen == 16)) {
+			struct ip_addr ip = { .family = type == 1 ? 4 : 6 };
+			memcpy(ip.a, rd, rdlen);
+			proto_field_addr(m, &ip, "dns_name", name);
+		}
 	}
 	return true;
 }

@@ -175,6 +175,16 @@ void proto_field_mac(struct proto_msg *m, enum proto_side side, const char *key,
 		    a[1], a[2], a[3], a[4], a[5]);
 }
 
+void proto_field_addr(struct proto_msg *m, const struct ip_addr *ip, const char *key,
+		      const char *value)
+{
+	struct proto_field *f = field_new(m, SIDE_ADDR, true, key);
+	if (!f)
+		return;
+	f->addr = *ip;
+	snprintf(f->value, sizeof(f->value), "%s", value);
+}
+
 bool proto_bad(struct proto_msg *m, enum event_id ev)
 {
 	/* Bytes the capture cut are "truncated", not the sender's fault. */

@@ -80,6 +80,7 @@ enum proto_side {
 	SIDE_SRC = 0,     /* the sender of this message (source MAC / IP) */
 	SIDE_DST,         /* the receiver */
 	SIDE_SUBJECT,     /* the MAC in proto_msg.subject (ARP sender, DHCP client) */
+	SIDE_ADDR,        /* whichever device uses the address in proto_field.addr (DNS answers) */
 };
 
 #define PROTO_MAX_FIELDS 16   /* fields kept per message (more: counted, dropped) */
@@ -90,6 +91,7 @@ struct proto_field {
 	char value[PROTO_VALUE_MAX];  /* printable text (non-printables as '.') */
 	uint8_t side;                 /* enum proto_side */
 	bool ident;                   /* identity fact (kept by the inventory) */
+	struct ip_addr addr;          /* SIDE_ADDR: the address the fact is about */
 };
 
 /* One parsed message. */
@@ -140,6 +142,9 @@ void proto_field_ip4(struct proto_msg *m, enum proto_side side, const char *key,
 		     const uint8_t *a);
 void proto_field_mac(struct proto_msg *m, enum proto_side side, const char *key,
 		     const uint8_t *a);
+/* An identity fact about the device using address ip (SIDE_ADDR). */
+void proto_field_addr(struct proto_msg *m, const struct ip_addr *ip, const char *key,
+		      const char *value);
 /* Count a malformed message and return false. */
 bool proto_bad(struct proto_msg *m, enum event_id ev);
 

@@ -43,7 +43,7 @@ static void check_msg(const struct proto_msg *m)
 	    m->dst_role >= ROLE__COUNT || m->nf > PROTO_MAX_FIELDS)
 		abort();
 	for (unsigned i = 0; i < m->nf; i++) {
-		if (!m->f[i].key || m->f[i].side > SIDE_SUBJECT ||
+		if (!m->f[i].key || m->f[i].side > SIDE_ADDR ||
 		    !memchr(m->f[i].value, 0, PROTO_VALUE_MAX))
 			abort();
 	}

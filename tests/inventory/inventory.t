@@ -112,6 +112,31 @@ check_eq opcua_flow_followed "opcua|90" \
 check_eq opcua_endpoint_on_server "opc.tcp://vm-xp-steven:12001/UA/StackTestServer" \
 	"$(jq -r '.devices[] | select(.mac == "00:0c:29:a0:86:e6") | .identity.endpoint_url' "$T_TMP/o.json")"
 
+# --- DNS answers name the device that uses the address (written here:
+# an ARP from 198.51.100.10, then a DNS answer naming it) ---
+python3 - "$T_TMP/dns.pcap" <<'PY'
+import struct, sys
+def eth(dst, src, t, body): return bytes.fromhex(dst + src) + struct.pack(">H", t) + body
+arp = struct.pack(">HHBBH", 1, 0x0800, 6, 4, 1) + bytes.fromhex("02000000000a") + bytes([198, 51, 100, 10]) \
+    + bytes(6) + bytes([198, 51, 100, 1])
+name = b"".join(bytes([len(l)]) + l for l in b"plc1.example.net".split(b".")) + b"\0"
+dns = struct.pack(">HHHHHH", 9, 0x8180, 1, 1, 0, 0) + name + struct.pack(">HH", 1, 1) \
+    + b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 300, 4) + bytes([198, 51, 100, 10])
+udp = struct.pack(">HHHH", 53, 40000, 8 + len(dns), 0) + dns
+ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                 bytes([198, 51, 100, 53]), bytes([198, 51, 100, 20])) + udp
+frames = [eth("ffffffffffff", "02000000000a", 0x0806, arp + bytes(18)),
+          eth("020000000014", "020000000035", 0x0800, ip)]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, fr in enumerate(frames):
+        f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+PY
+"$MS_BIN" read --db "$T_TMP/dns.db" "$T_TMP/dns.pcap" >/dev/null
+want=$(tshark -r "$T_TMP/dns.pcap" -Y 'dns.a == 198.51.100.10' -T fields -e dns.resp.name 2>/dev/null)
+check_eq dns_answer_names_device "$want" \
+	"$("$MS_BIN" inventory --db "$T_TMP/dns.db" --json | jq -r '.devices[] | select(.mac == "02:00:00:00:00:0a") | .identity.dns_name')"
+
 # --- parser events reach the read summary (--json "events") ---
 "$MS_BIN" read --db "$T_TMP/e.db" --json "$OT/zeek_modbus-and-non-modbus-p502.pcap" >"$T_TMP/e.json"
 check_eq summary_has_proto_events 11 "$(jq -r '.events["proto.modbus.malformed"]' "$T_TMP/e.json")"

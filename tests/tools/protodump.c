@@ -10,13 +10,15 @@
  * Line format (frame numbers count from 1 as in tshark):
  *   FRAME PROTO SRCROLE>DSTROLE key=value ... src.key=value dst.key=value
  * Detail fields print as key=value; identity fields carry the side they
- * describe: "src." (sender), "dst." (receiver) or "subj." (the MAC named
- * in the message, e.g. the ARP sender or the DHCP client). Values are
+ * describe: "src." (sender), "dst." (receiver), "subj." (the MAC named
+ * in the message, e.g. the ARP sender or the DHCP client) or "addr(IP)."
+ * (whichever device uses IP, e.g. a DNS answer). Values are
  * printed as the parser stored them, spaces kept, separated by " | ".
  * Packets go through the real decoder (decode_packet) first, so tunnelled
  * OT traffic is parsed the same way the sensor sees it. At the end, the
  * non-zero proto.* event counters are printed as "# event NAME COUNT".
  */
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +29,15 @@
 #include "decode/decode.h"
 #include "proto/proto.h"
 
-static const char *side_prefix(uint8_t side)
+static const char *side_prefix(const struct proto_field *f, char *buf, size_t len)
 {
-	return side == SIDE_SRC ? "src." : side == SIDE_DST ? "dst." : "subj.";
+	if (f->side == SIDE_ADDR) {
+		char ip[INET6_ADDRSTRLEN] = "";
+		inet_ntop(f->addr.family == 4 ? AF_INET : AF_INET6, f->addr.a, ip, sizeof ip);
+		snprintf(buf, len, "addr(%s).", ip);
+		return buf;
+	}
+	return f->side == SIDE_SRC ? "src." : f->side == SIDE_DST ? "dst." : "subj.";
 }
 
 int main(int argc, char **argv)
@@ -93,7 +101,8 @@ int main(int argc, char **argv)
 			const struct proto_field *f = &m.f[i];
 			if (ident_only && !f->ident)
 				continue;
-			printf(" | %s%s=%s", f->ident ? side_prefix(f->side) : "", f->key,
+			char pb[64];
+			printf(" | %s%s=%s", f->ident ? side_prefix(f, pb, sizeof pb) : "", f->key,
 			       f->value);
 		}
 		printf("\n");
