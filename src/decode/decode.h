@@ -69,6 +69,7 @@ struct decode_stats {
 	uint64_t frag_expired;     /* datagrams dropped after the timeout */
 	uint64_t frag_table_full;  /* fragments dropped: no free slot */
 	uint64_t frag_overlap;     /* fragments dropped: overlapping bytes */
+	uint64_t frag_duplicates;  /* fragments seen twice (same place, bytes) */
 	uint64_t frag_too_big;     /* fragments dropped: datagram > 64 KiB */
 	uint64_t frag_not_tunnel;  /* held fragments dropped: the first fragment
 				    * showed the datagram is not a tunnel */

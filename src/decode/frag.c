@@ -16,7 +16,10 @@
  * front of the payload (decode.frag.too_big), DECODE_FRAG_TIMEOUT_NS of
  * packet time from the first piece (decode.frag.timeout). Overlapping
  * pieces drop the whole datagram (decode.frag.overlap): overlaps are how
- * evasion is attempted, and mirror copies never produce them.
+ * evasion is attempted, and mirror copies never produce them. A piece seen
+ * twice with the same place and bytes (a duplicated copy) is only counted
+ * (decode_stats.frag_duplicates) and consumed; a copy arriving after its
+ * datagram was completed starts a new one, which expires.
  * The lookup is a linear scan of the slots: only tunnel fragments reach it.
  * A slot's 64 KiB payload buffer is allocated the first time the slot holds
  * a piece and kept until the decoder is freed: creating a decoder stays
@@ -248,10 +251,20 @@ enum dl dec_frag_input(struct decoder *d, struct packet *p,
 	}
 	/* Overlap / inconsistency checks before anything is written. */
 	uint32_t u0 = fp->off / 8, u1 = (fp->off + fp->len + 7) / 8;
-	for (uint32_t u = u0; u < u1; u++)
-		if (s->map[u / 8] & (1u << (u % 8)))
-			return drop(d, p, s, EV_DEC_FRAG_OVERLAP, &d->st.frag_overlap);
 	uint32_t end = fp->off + fp->len;
+	unsigned held = 0;
+	for (uint32_t u = u0; u < u1; u++)
+		held += (s->map[u / 8] >> (u % 8)) & 1u;
+	if (held) {
+		/* The same piece again (a copy seen twice): keep the first. */
+		if (held == u1 - u0 && fp->len &&
+		    !memcmp(s->data + fp->off, fp->data, fp->len) &&
+		    (fp->more || (s->have_last && end == s->total))) {
+			d->st.frag_duplicates++;
+			return DL_HELD;
+		}
+		return drop(d, p, s, EV_DEC_FRAG_OVERLAP, &d->st.frag_overlap);
+	}
 	if (s->have_last && end > s->total)
 		return drop(d, p, s, EV_DEC_FRAG_OVERLAP, &d->st.frag_overlap);
 	if (!fp->more) {

@@ -35,12 +35,15 @@ while read -r cap opts exp _rest; do
 	o=${opts//+/ }
 	[ "$opts" = - ] && o=""
 	name=${exp%.txt}
-	out=$T_OUT/$exp
+	# Work in the private scratch directory (runs of the suite in the same
+	# tree must not share files); keep what failed under $T_OUT.
+	out=$T_TMP/$exp
 	# shellcheck disable=SC2086
-	"$DD" "$f" $o --stats >"$out" 2>"$T_OUT/$name.err"
+	"$DD" "$f" $o --stats >"$out" 2>"$T_TMP/$name.err"
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
-		fail "$name" "decodedump exited $rc: $(tail -c 300 "$T_OUT/$name.err" | tr '\n' ' ')"
+		cp "$T_TMP/$name.err" "$T_OUT/" 2>/dev/null
+		fail "$name" "decodedump exited $rc: $(tail -c 300 "$T_TMP/$name.err" | tr '\n' ' ')"
 		continue
 	fi
 	if [ -n "${MS_UPDATE_GOLDEN:-}" ]; then
@@ -50,10 +53,11 @@ while read -r cap opts exp _rest; do
 	fi
 	if [ ! -f "$EXP/$exp" ]; then
 		fail "$name" "no expected file $EXP/$exp"
-	elif diff -u "$EXP/$exp" "$out" >"$T_OUT/$name.diff"; then
+	elif diff -u "$EXP/$exp" "$out" >"$T_TMP/$name.diff"; then
 		pass "$name"
 	else
-		fail "$name" "output differs: $(head -c 400 "$T_OUT/$name.diff" | tr '\n' ' ')"
+		cp "$out" "$T_TMP/$name.diff" "$T_OUT/" 2>/dev/null
+		fail "$name" "output differs: $(head -c 400 "$T_TMP/$name.diff" | tr '\n' ' ')"
 	fi
 done <"$LIST"
 

@@ -213,12 +213,12 @@ int main(int argc, char **argv)
 		printf("stats: packets=%" PRIu64 " decoded=%" PRIu64 " truncated=%" PRIu64
 		       " nested=%" PRIu64 " frag_seen=%" PRIu64 " frag_held=%" PRIu64
 		       " frag_rebuilt=%" PRIu64 " frag_expired=%" PRIu64
-		       " frag_table_full=%" PRIu64 " frag_overlap=%" PRIu64
+		       " frag_table_full=%" PRIu64 " frag_overlap=%" PRIu64 " frag_duplicates=%" PRIu64
 		       " frag_too_big=%" PRIu64 " frag_not_tunnel=%" PRIu64
 		       " frag_inflight=%" PRIu64 "\n",
 		       s->packets, s->decoded, s->truncated, s->nested, s->frag_seen,
 		       s->frag_held, s->frag_rebuilt, s->frag_expired, s->frag_table_full,
-		       s->frag_overlap, s->frag_too_big, s->frag_not_tunnel, s->frag_inflight);
+		       s->frag_overlap, s->frag_duplicates, s->frag_too_big, s->frag_not_tunnel, s->frag_inflight);
 		for (unsigned t = 0; t < TRANSPORT__COUNT; t++)
 			if (s->by_transport[t])
 				printf("transport %s: %" PRIu64 "\n", transport_name((enum transport)t),

@@ -567,9 +567,24 @@ static void mk_frag_bad(struct out *o)
 	erspan2_hdr(&b, 5, 0, 0, 0, 12, 3);
 	inner_tcp(&b, 0, 2000);
 	end_ipv4(&b, ip);
-	/* Overlap: the first piece twice. */
+	/* A duplicated copy: the first piece twice, then the second: one
+	 * datagram. */
 	frag4(o, &b, ip, 1480, first, 1, 0);
 	frag4(o, &b, ip, 1480, first, 1, 0);
+	frag4(o, &b, ip, 1480, second, 1, 0);
+	/* Overlap: the first piece, then a last piece that starts 8 bytes
+	 * inside it. */
+	new_id(&b, ip);
+	frag4(o, &b, ip, 1480, first, 1, 0);
+	{
+		size_t hl = 20, plen = b.n - ip - hl;
+		struct b f = { .n = 0 };
+		putmem(&f, b.d, ip + hl);
+		putmem(&f, b.d + ip + hl + 1472, plen - 1472);
+		set16(&f, ip + 6, 1472 / 8);
+		end_ipv4(&f, ip);
+		emit(o, &f);
+	}
 	/* Timeout: another datagram's first piece, then 2 s of silence. */
 	new_id(&b, ip);
 	frag4(o, &b, ip, 1480, first, 1, 2000);
