@@ -10,6 +10,7 @@
 #   replay-loss a capture with every 17th packet removed, replayed with
 #               tcpreplay: TCP loss within 1.5 points of the truth
 #   replay-dup  every packet twice, replayed: the duplicate check names it
+#   replay-gaps ERSPAN II with 11 sequence numbers skipped: exactly 11 lost
 # Namespaces are named ms<role><pid> and deleted at exit (tests/live/netns.sh).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../live/netns.sh"
@@ -196,5 +197,20 @@ if sensor dup r1; then
 	check_contains replay-dup-named "$R/dup.json" 'delivers packets twice'
 else
 	fail replay-dup-start "sensor did not start: $(tail -c 300 "$R/dup.err")"
+fi
+# ERSPAN II copies with 3 + 7 + 1 sequence numbers skipped, replayed live:
+# the exact count, for the session.
+"$G" "$R/gaps.pcap" --erspan2 100 --skip-seq 50:3 --skip-seq 400:7 --skip-seq 1000:1 >/dev/null
+if sensor gaps r1; then
+	ip netns exec "$RP" tcpreplay -q --pps 3000 -i r0 "$R/gaps.pcap" >"$R/tr.out" 2>&1 ||
+		fail replay-gaps "tcpreplay: $(tail -c 200 "$R/tr.out")"
+	sensor_wait
+	check_eq replay-gaps-exit 1 "$SENSOR_RC"
+	check_eq replay-gaps-exact 11 \
+		"$(ck gaps '.scopes[] | select(.kind=="session") | .checks[] | select(.id=="loss.upstream") | .values.lost')"
+	check_eq replay-gaps-session 'erspan2 session 100 from 203.0.113.250, on r1' \
+		"$(ck gaps '.scopes[] | select(.kind=="session") | .name')"
+else
+	fail replay-gaps-start "sensor did not start: $(tail -c 300 "$R/gaps.err")"
 fi
 done_testing
