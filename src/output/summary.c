@@ -154,8 +154,12 @@ void summary_text(FILE *f, const struct summary_ctx *c)
 	fprintf(f, "\nInputs\n");
 	for (unsigned i = 0; i < c->src->ninputs; i++) {
 		const struct source_input_stats *in = &c->src->in[i];
-		fprintf(f, "  %-28s %-6s snaplen %-6u packets %-10llu bytes %-12llu",
-			in->name, in->live ? "live" : "file", in->snaplen,
+		if (strlen(in->name) > 28)
+			fprintf(f, "  %s\n  %-28s", in->name, "");
+		else
+			fprintf(f, "  %-28s", in->name);
+		fprintf(f, " %-6s snaplen %-6u packets %-10llu bytes %-12llu",
+			in->live ? "live" : "file", in->snaplen,
 			(unsigned long long)in->packets, (unsigned long long)in->bytes);
 		if (in->live)
 			fprintf(f, " kernel drops %llu", (unsigned long long)in->kernel_drops);
@@ -221,9 +225,11 @@ void summary_text(FILE *f, const struct summary_ctx *c)
 			(unsigned long long)s->seq_repeated, (unsigned long long)s->seq_restarts,
 			(unsigned long long)s->truncated, (unsigned long long)s->duplicates,
 			(unsigned long long)s->rejected);
-		if (s->dir_ingress || s->dir_egress || s->outer_fragmented)
-			fprintf(f, "      direction: ingress %llu, egress %llu; arrived as outer fragments %llu\n",
-				(unsigned long long)s->dir_ingress, (unsigned long long)s->dir_egress,
+		if (s->dir_ingress || s->dir_egress)
+			fprintf(f, "      direction bit: ingress %llu, egress %llu\n",
+				(unsigned long long)s->dir_ingress, (unsigned long long)s->dir_egress);
+		if (s->outer_fragmented)
+			fprintf(f, "      arrived as outer IP fragments (rebuilt): %llu\n",
 				(unsigned long long)s->outer_fragmented);
 	}
 	if (session_overflow(sess))
