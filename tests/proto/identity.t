@@ -67,6 +67,7 @@ xcol() {
 
 # Modbus/TCP unit identifiers.
 xcheck modbus_unit_id "$OT/arkime_modbus.pcap" unit_id mbtcp mbtcp.unit_id
+xcheck modbus_unit_id_modicon "$OT/iti_modicon_test.pcap" unit_id mbtcp mbtcp.unit_id
 
 # Modbus Read Device Identification (43/14) answer: no capture of the
 # corpus holds one, so one is written here (documentation addresses).
@@ -96,31 +97,46 @@ theirs "$OT/zeek_dnp3.pcap" dnp3 dnp3.src dnp3.dst | awk '$1 < 65520' | sort -u 
 same dnp3_addresses "$T_TMP/o" "$T_TMP/t"
 xcheck dnp3_addresses_udp "$OT/zeek_dnp3_udp_read.pcap" dnp3_addr dnp3 dnp3.src dnp3.dst
 
-# S7comm: SZL 0x0011 order number, firmware; SZL 0x001C names; TSAP rack/slot.
-ours "$OT/icsnpp-s7comm_s7ident.pcap" order_number >"$T_TMP/o"
-theirs "$OT/icsnpp-s7comm_s7ident.pcap" 's7comm.szl.xy11.0001.index == 0x0001' \
-	s7comm.szl.xy11.0001.anz | head -1 >"$T_TMP/t"
-same s7_order_number "$T_TMP/o" "$T_TMP/t"
-ours "$OT/icsnpp-s7comm_s7ident.pcap" firmware >"$T_TMP/o"
-tshark -r "$OT/icsnpp-s7comm_s7ident.pcap" -Y 's7comm.szl.xy11.0001.index' -T fields \
-	-E occurrence=a -E aggregator=' ' -e s7comm.szl.xy11.0001.index \
-	-e s7comm.szl.xy11.0001.ausbg -e s7comm.szl.xy11.0001.ausbe 2>/dev/null |
-	awk '{ n = split($0, f, "\t"); split(f[1], i, " "); split(f[2], g, " "); split(f[3], e, " ");
-	       for (k in i) if (i[k] == "0x0007")
-	         printf "V%d.%d.%d\n", g[k] % 256, int(e[k] / 256), e[k] % 256 }' | sort -u >"$T_TMP/t"
-same s7_firmware "$T_TMP/o" "$T_TMP/t"
-F="$OT/icsnpp-s7comm_s7ident.pcap"
-tfields "$F" s7comm.szl.001c.0001.name s7comm.szl.001c.0001.name s7comm.szl.001c.0005.serialn \
-	s7comm.szl.001c.0007.cputypname
-xcol s7_plc_name "$F" plc_name 1
-xcol s7_serial "$F" serial 2
-xcol s7_module_type "$F" module_type 3
-ours "$OT/icsnpp-s7comm_s7ident.pcap" rack >"$T_TMP/o"
-ours "$OT/icsnpp-s7comm_s7ident.pcap" slot >>"$T_TMP/o"
-theirs "$OT/icsnpp-s7comm_s7ident.pcap" 'cotp.type == 0x0e' cotp.dst-tsap |
-	while read -r t; do v=$(( t % 256 )); echo $(( v / 32 )); echo $(( v % 32 )); done |
-	sort -u >"$T_TMP/t"
-same s7_rack_slot "$T_TMP/o" "$T_TMP/t"
+# S7comm: SZL 0x0011 order numbers and firmware, SZL 0x001C names, and
+# rack / slot / connection type from the called TSAP of the COTP CR.
+for F in "$OT/icsnpp-s7comm_s7ident.pcap" "$OT/iti_s7comm_reading_plc_status.pcap"; do
+	n=$(basename "$F" .pcap)
+	tshark -r "$F" -Y 's7comm.szl.xy11.0001.index' -T fields -E occurrence=a -E aggregator='|' \
+		-e s7comm.szl.xy11.0001.index -e s7comm.szl.xy11.0001.anz \
+		-e s7comm.szl.xy11.0001.ausbg -e s7comm.szl.xy11.0001.ausbe >"$T_TMP/szl" 2>/dev/null
+	# szl_index INDEX: the order number (anz) of the records with that index
+	szl_anz() {
+		awk -F'\t' -v want="$1" '{ n = split($1, i, "|"); split($2, a, "|");
+			for (k = 1; k <= n; k++) if (i[k] == want) print a[k] }' "$T_TMP/szl" |
+			sed 's/[[:space:]]*$//' | grep -v '^$' | sort -u
+	}
+	ours "$F" order_number >"$T_TMP/o"; szl_anz 0x0001 >"$T_TMP/t"
+	same "s7_order_number_$n" "$T_TMP/o" "$T_TMP/t"
+	ours "$F" hw_order_number >"$T_TMP/o"; szl_anz 0x0006 >"$T_TMP/t"
+	same "s7_hw_order_number_$n" "$T_TMP/o" "$T_TMP/t"
+	ours "$F" firmware >"$T_TMP/o"
+	awk -F'\t' '{ n = split($1, i, "|"); split($3, g, "|"); split($4, e, "|");
+		for (k = 1; k <= n; k++) if (i[k] == "0x0007")
+			printf "V%d.%d.%d\n", g[k] % 256, int(e[k] / 256), e[k] % 256 }' "$T_TMP/szl" |
+		sort -u >"$T_TMP/t"
+	same "s7_firmware_$n" "$T_TMP/o" "$T_TMP/t"
+	tfields "$F" s7comm.szl.001c.0001.name s7comm.szl.001c.0001.name s7comm.szl.001c.0002.name \
+		s7comm.szl.001c.0005.serialn s7comm.szl.001c.0007.cputypname
+	xcol "s7_plc_name_$n" "$F" plc_name 1
+	xcol "s7_module_name_$n" "$F" module_name 2
+	xcol "s7_serial_$n" "$F" serial 3
+	xcol "s7_module_type_$n" "$F" module_type 4
+	{ ours "$F" rack; ours "$F" slot; } | sort -u >"$T_TMP/o"
+	theirs "$F" 'cotp.type == 0x0e' cotp.dst-tsap |
+		while read -r t; do v=$(( t % 256 )); echo $(( v / 32 )); echo $(( v % 32 )); done |
+		sort -u >"$T_TMP/t"
+	same "s7_rack_slot_$n" "$T_TMP/o" "$T_TMP/t"
+	ours "$F" s7_connection >"$T_TMP/o"
+	theirs "$F" 'cotp.type == 0x0e' cotp.dst-tsap |
+		while read -r t; do case $(( t / 256 )) in 1) echo pg;; 2) echo op;; 3) echo s7-basic;; esac; done |
+		sort -u >"$T_TMP/t"
+	same "s7_connection_type_$n" "$T_TMP/o" "$T_TMP/t"
+done
 
 # EtherNet/IP List Identity.
 F="$OT/sv_enip-alert_enip_test1.pcap"
@@ -179,16 +195,41 @@ xcol pn_dcp_station_name "$F" station_name 1
 xcol pn_dcp_station_type "$F" station_type 2
 xcol pn_dcp_vendor_id "$F" vendor_id 3
 xcol pn_dcp_device_id "$F" device_id 4
+ours "$F" pn_role >"$T_TMP/o"
+theirs "$F" 'pn_dcp.service_type == 1' pn_dcp.suboption_device_role |
+	while read -r r; do v=$(( r )); o=""
+		for b in "1 io-device" "2 io-controller" "4 io-multidevice" "8 supervisor"; do
+			set -- $b; (( v & $1 )) && o="$o${o:++}$2"; done; echo "$o"; done | sort -u >"$T_TMP/t"
+same pn_dcp_role "$T_TMP/o" "$T_TMP/t"
 F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
 xcheck pn_dcp_station_name_mixed "$F" station_name 'pn_dcp.service_type == 1' pn_dcp.suboption_device_nameofstation
 
-# LLDP system name and port ID (the switch and port a mirror comes from).
-F="$OT/iti_Profinet_Failed.pcap"
-tfields "$F" lldp lldp.tlv.system.name lldp.port.id
-xcol lldp_system_name "$F" system_name 1
-xcol lldp_port_id "$F" port_id 2
-F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
-xcheck lldp_port_id_mixed "$F" port_id lldp lldp.port.id
+# LLDP: every field the inventory keeps (the switch and port a mirror
+# comes from). Values are kept up to 79 bytes: tshark's are cut the same.
+for F in "$OT/iti_Profinet_Failed.pcap" "$OT/iti_EIP-RebootorRestart.pcap" \
+	 "$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"; do
+	n=$(basename "$F" .pcap)
+	tfields "$F" lldp lldp.port.id lldp.chassis.id lldp.chassis.id.mac lldp.mgn.addr.ip4 \
+		lldp.tlv.system.desc lldp.port.desc lldp.tlv.system.name
+	xcol "lldp_port_id_$n" "$F" port_id 1
+	ours "$F" chassis_id >"$T_TMP/o"
+	# tshark shows a locally assigned chassis ID as its bytes in hex
+	{ tcol 2 | while read -r h; do
+		if [[ $h =~ ^([0-9a-f]{2}){4,}$ ]]; then printf '%b\n' "$(echo "$h" | sed 's/../\\x&/g')"
+		else echo "$h"; fi; done; tcol 3; } | sort -u >"$T_TMP/t"
+	same "lldp_chassis_id_$n" "$T_TMP/o" "$T_TMP/t"
+	ours "$F" mgmt_ip >"$T_TMP/o"
+	tcol 4 | grep -v '^0\.0\.0\.0$' >"$T_TMP/t"
+	same "lldp_mgmt_ip_$n" "$T_TMP/o" "$T_TMP/t"
+	for k in "system_desc 5" "port_desc 6" "system_name 7"; do
+		set -- $k
+		ours "$F" "$1" >"$T_TMP/o"
+		tcol "$2" | cut -c1-79 | sed 's/[[:space:]]*$//' | sort -u >"$T_TMP/t"
+		# a field the device does not send is absent on both sides
+		if [ ! -s "$T_TMP/o" ] && [ ! -s "$T_TMP/t" ]; then continue; fi
+		same "lldp_${1}_$n" "$T_TMP/o" "$T_TMP/t"
+	done
+done
 
 # CDP inside ERSPAN type II: decapsulated, then parsed.
 F="$CORPUS/mirror/sv_decode-erspan-typeII-01_input.pcap"
@@ -197,10 +238,17 @@ xcol cdp_device_id_erspan "$F" system_name 1
 xcol cdp_port_id_erspan "$F" port_id 2
 xcol cdp_platform_erspan "$F" platform 3
 
-# STP root bridge.
-ours "$OT/icsnpp-enip_enip_cip_example.pcap" stp_root | sed 's|^.*/||' >"$T_TMP/o"
-theirs "$OT/icsnpp-enip_enip_cip_example.pcap" stp stp.root.hw >"$T_TMP/t"
-same stp_root_bridge "$T_TMP/o" "$T_TMP/t"
+# STP root and sending bridge (priority + system ID extension / MAC).
+for F in "$OT/icsnpp-enip_enip_cip_example.pcap" "$OT/iti_EIP-RebootorRestart.pcap"; do
+	n=$(basename "$F" .pcap)
+	tfields "$F" stp stp.root.prio stp.root.ext stp.root.hw stp.bridge.prio stp.bridge.ext stp.bridge.hw
+	ours "$F" stp_root >"$T_TMP/o"
+	awk -F'\t' '{ print $1 + $2 "/" $3 }' "$T_TMP/tf" | sort -u >"$T_TMP/t"
+	same "stp_root_bridge_$n" "$T_TMP/o" "$T_TMP/t"
+	ours "$F" stp_bridge >"$T_TMP/o"
+	awk -F'\t' '{ print $4 + $5 "/" $6 }' "$T_TMP/tf" | sort -u >"$T_TMP/t"
+	same "stp_sending_bridge_$n" "$T_TMP/o" "$T_TMP/t"
+done
 
 # DHCP host name and vendor class (subject: the client's MAC).
 F="$OT/icsnpp-profinet-io-cm_profinet_io_cm_mixed_1.pcap"
