@@ -2,7 +2,8 @@
  * fuzz_decode.c - libFuzzer target over the decoder stack and the pipeline.
  *
  * Input layout (tests/fuzz/README.md):
- *   byte 0      link type selector: below 128 Ethernet; 128-191 Ethernet
+ *   byte 0      link type selector: below 64 Ethernet; 64-127 Ethernet with
+ *               the clean frames written (-w) to /dev/null; 128-191 Ethernet
  *               with the verify stage attached (health accumulator as a
  *               pipeline observer, then the report, the verify JSON and the
  *               read summary JSON written to /dev/null); 192 and up: the
@@ -30,6 +31,7 @@
 #include "decode/decode.h"
 #include "health/health.h"
 #include "health/report.h"
+#include "output/pcap_out.h"
 #include "output/summary.h"
 #include "output/verify.h"
 #include "pipeline/pipeline.h"
@@ -144,6 +146,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		};
 		pipeline_add_observer(pl, &ob);
 	}
+	/* -w: the clean frames of hostile input written out */
+	struct pcap_out *w = NULL;
+	if (sel >= 64 && sel < 128) {
+		w = pcap_out_open("/dev/null", err, sizeof(err));
+		if (!w) {
+			fprintf(stderr, "fuzz_decode: %s\n", err);
+			abort();
+		}
+		pipeline_set_writer(pl, w);
+	}
 	struct decode_config bare_cfg = cfg.decode;
 	bare_cfg.reassemble_outer = false;
 	struct decoder *bare = decoder_new(&bare_cfg, &ev);
@@ -187,6 +199,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	pipeline_finish(pl);
 	(void)pipeline_stats(pl);
+	if (w) {
+		pipeline_set_writer(pl, NULL);
+		if (pcap_out_close(w, err, sizeof(err)) != 0) {
+			fprintf(stderr, "fuzz_decode: -w /dev/null: %s\n", err);
+			abort();
+		}
+	}
 	if (h) {
 		static FILE *devnull;
 		if (!devnull)

@@ -168,7 +168,8 @@ int main(int argc, char **argv)
 			}
 			if (len > SEED_MAX - 2)
 				len = SEED_MAX - 2;
-			seed[0] = (uint8_t)sel;
+			/* Ethernet: every other packet with -w on */
+			seed[0] = (uint8_t)(sel == 0 && (n & 1) ? 64 : sel);
 			seed[1] = 0;
 			memcpy(seed + 2, d, len);
 			write_seed(argv[1], seed, len + 2);
