@@ -102,6 +102,7 @@ mt_cap_wait() {
 		[ "$(pcap_count "$T_TMP/$1.pcap")" -ge "$2" ] && return 0
 		sleep 0.05
 	done
+	echo "note: capture $1 holds $(pcap_count "$T_TMP/$1.pcap") frames, waited for $2" >&2
 	return 1
 }
 
@@ -136,7 +137,11 @@ mt_mirror_start() {
 }
 
 # mt_wait_captured N: until a status line says the mirror captured N frames.
-mt_wait_captured() { wait_for "$T_TMP/mirror.err" " captured=$1 " 20; }
+mt_wait_captured() {
+	wait_for "$T_TMP/mirror.err" " captured=$1 " 20 && return 0
+	echo "note: the mirror did not report captured=$1" >&2
+	return 1
+}
 
 # mt_mirror_stop: SIGINT, wait; the summary is in $T_TMP/mirror.out.
 mt_mirror_stop() {

@@ -82,7 +82,7 @@ mt_cap_start path "$NB" b0
 mt_mirror_start -i a0 --allow-mirrored-path --pps 20000 --duration 20 \
 	--to 'erspan2://203.0.113.2?session=4' || fail path-start "$(cat "$T_TMP/mirror.err")"
 inject "$NB" b0 count=10 $B
-mt_cap_wait path 30
+mt_cap_wait path 20 # + B's ICMP errors, rate-limited by B: not waited for
 sleep 0.5
 mt_mirror_stop
 mt_cap_stop path
