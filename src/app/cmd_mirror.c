@@ -138,8 +138,12 @@ static void usage(FILE *f)
 
 /* ---- counters and reports ---- */
 
+/* Sums over destinations and interfaces, for status lines and the summary. */
 struct mirror_totals {
-	uint64_t sent, errors, ratelimited, kernel_drops;
+	uint64_t sent;          /* copies the kernel accepted */
+	uint64_t errors;        /* copies the kernel refused */
+	uint64_t ratelimited;   /* copies dropped by the rate limits */
+	uint64_t kernel_drops;  /* frames the capture rings lost */
 };
 
 static void totals(struct mirror *m, struct mirror_totals *t)
