@@ -327,6 +327,7 @@ int cmd_verify(int argc, char **argv)
 				inv[i].devices = si.devices;
 				snprintf(inv[i].ot_protocols, sizeof inv[i].ot_protocols, "%s",
 					 si.ot_protocols);
+				snprintf(inv[i].types, sizeof inv[i].types, "%s", si.types);
 			}
 		}
 		ri.inv = inv;

@@ -75,6 +75,7 @@ struct assets_subnet_info {
 	unsigned devices;                    /* devices with an IP in the subnet */
 	unsigned by_type[ASSET__COUNT];      /* of those, per type */
 	char ot_protocols[160];              /* OT protocols spoken, comma-separated, sorted */
+	char types[160];                     /* "plc 1, hmi-scada-client 2" (by_type as text) */
 };
 /* cidr "198.51.100.0/24" or "2001:db8::/32". 0, or -1 if cidr is bad. */
 int assets_subnet_summary(const struct assets *a, const char *cidr,

@@ -737,6 +737,12 @@ int assets_subnet_summary(const struct assets *a, const char *cidr,
 	for (unsigned i = 0; i < n && o < sizeof out->ot_protocols; i++)
 		o += (size_t)snprintf(out->ot_protocols + o, sizeof out->ot_protocols - o,
 				      "%s%s", i ? "," : "", list[i]);
+	o = 0;
+	for (int t = 0; t < ASSET__COUNT && o < sizeof out->types; t++)
+		if (out->by_type[t])
+			o += (size_t)snprintf(out->types + o, sizeof out->types - o, "%s%s %u",
+					      o ? ", " : "", asset_type_name((enum asset_type)t),
+					      out->by_type[t]);
 	return 0;
 }
 

@@ -79,6 +79,7 @@ struct health_subnet_inventory {
 	bool known;               /* the inventory has devices in it */
 	unsigned devices;         /* devices with an address in the subnet */
 	char ot_protocols[160];   /* OT protocols they speak, comma-separated */
+	char types[160];          /* device types with counts ("plc 1, hmi-scada-client 2") */
 };
 
 /* What the report needs beyond the accumulator. */

@@ -95,6 +95,7 @@ static void deployment_json(struct json *w, const struct health_report *r)
 				json_obj_begin(w);
 				json_ku64(w, "devices", r->inv[idx[k]].devices);
 				json_kstr(w, "ot_protocols", r->inv[idx[k]].ot_protocols);
+				json_kstr(w, "types", r->inv[idx[k]].types);
 				json_obj_end(w);
 			}
 			json_obj_end(w);

@@ -125,7 +125,8 @@ static void deployment(FILE *f, const struct health_report *r)
 		fprintf(f, "  %-22s %10s %6s %6s %5s %-12s %7s %8s  %s\n", name, pk, hosts, macs,
 			s->broadcast ? "yes" : "no", vl, dr, ls, pr);
 		if (r->inv && r->inv[idx[k]].known)
-			fprintf(f, "  %-22s inventory: %u devices%s%s\n", "", r->inv[idx[k]].devices,
+			fprintf(f, "  %-22s inventory: %u devices (%s)%s%s\n", "", r->inv[idx[k]].devices,
+				r->inv[idx[k]].types,
 				r->inv[idx[k]].ot_protocols[0] ? ", OT protocols: " : "",
 				r->inv[idx[k]].ot_protocols);
 	}

@@ -141,6 +141,12 @@ check_eq dns_answer_names_device "$want" \
 "$MS_BIN" read --db "$T_TMP/e.db" --json "$OT/zeek_modbus-and-non-modbus-p502.pcap" >"$T_TMP/e.json"
 check_eq summary_has_proto_events 11 "$(jq -r '.events["proto.modbus.malformed"]' "$T_TMP/e.json")"
 
+# --- the verify report: devices, types and OT protocols per subnet ---
+"$MS_BIN" verify --json --db "$T_TMP/vr.db" "$OT/iti_modicon_test.pcap" >"$T_TMP/vr.json" 2>/dev/null
+check_eq verify_subnet_inventory "2|plc 1, hmi-scada-client 1|modbus" \
+	"$(jq -r '.deployment.subnets[] | select(.inventory) | .inventory |
+	   (.devices | tostring) + "|" + .types + "|" + .ot_protocols' "$T_TMP/vr.json")"
+
 # --- errors ---
 check_rc missing_db_66 66 "$MS_BIN" inventory --db "$T_TMP/nope.db"
 echo "not a database" >"$T_TMP/junk.db"
