@@ -83,6 +83,16 @@ static void check_packet(const struct packet *p, const uint8_t *buf, size_t len)
 	check_range(buf, len, p->frame, p->frame_caplen, "frame");
 	if (p->payload || p->payload_caplen)
 		check_range(buf, len, p->payload, p->payload_caplen, "payload");
+	if (p->payload && p->payload_caplen > p->payload_len) {
+		fprintf(stderr, "fuzz_decode: payload caplen %u > length %u per the headers\n",
+			p->payload_caplen, p->payload_len);
+		abort();
+	}
+	if ((p->layers & (LAYER_IPV4 | LAYER_IPV6)) && p->l3_off >= p->frame_caplen) {
+		fprintf(stderr, "fuzz_decode: l3_off %u beyond the frame (%u)\n", p->l3_off,
+			p->frame_caplen);
+		abort();
+	}
 	if (p->frame_caplen > p->frame_wirelen) {
 		fprintf(stderr, "fuzz_decode: frame caplen %u > wirelen %u\n",
 			p->frame_caplen, p->frame_wirelen);
