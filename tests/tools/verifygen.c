@@ -337,8 +337,12 @@ int main(int argc, char **argv)
 				continue;
 			}
 			left = true;
-			if ((one_way == 1 && !c2s) || (one_way == 2 && c2s))
+			if ((one_way == 1 && !c2s) || (one_way == 2 && c2s)) {
+				/* Not written, but time goes on: the two one-way files
+				 * of a TAP's legs share one timeline. */
+				g.ts_us += g.step_us;
 				continue;
+			}
 			emit(&g, f, n, c2s);
 		}
 	}

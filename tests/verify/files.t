@@ -43,6 +43,27 @@ V "$R/oneway.pcap" > "$R/oneway.txt"
 check_contains oneway-text-names-direction "$R/oneway.txt" 'the replies \(server to client\)'
 check_contains oneway-text-summary "$R/oneway.txt" '^  FAIL  Both directions +overall'
 
+# 2b. A TAP with one port per direction: two legs given together pass (the
+# legs are merged by time); one leg alone fails like a SPAN set to rx only.
+"$G" "$R/leg-c2s.pcap" --one-way c2s >/dev/null
+"$G" "$R/leg-s2c.pcap" --one-way s2c >/dev/null
+V --json "$R/leg-c2s.pcap" "$R/leg-s2c.pcap" > "$R/tap.json"; rc=$?
+check_eq tap-two-legs-exit 0 "$rc"
+check_eq tap-two-legs-inputs 2 "$(jqv "$R/tap.json" '[.scopes[] | select(.kind=="input")] | length')"
+check_eq tap-two-legs-both-ways 20 "$(jqv "$R/tap.json" '.scopes[-1].checks[] | select(.id=="directions") | .values.both_ways')"
+V "$R/leg-s2c.pcap" > "$R/tapleg.txt"; rc=$?
+check_eq tap-one-leg-exit 2 "$rc"
+check_contains tap-one-leg-requests-missing "$R/tapleg.txt" 'the requests \(client to server\)'
+check_contains tap-one-leg-advice "$R/tapleg.txt" 'a TAP with one leg not'
+
+# 2c. RSPAN: the stripped RSPAN VLAN is the session.
+"$G" "$R/rspan.pcap" --vlan 900 >/dev/null
+printf 'rspan-vlan 900\n' > "$R/rspan.expect"
+V --json --rspan-vlan 900 --expect "$R/rspan.expect" "$R/rspan.pcap" > "$R/rspan.json"; rc=$?
+check_eq rspan-exit 0 "$rc"
+check_eq rspan-session 'rspan VLAN 900, on rspan.pcap' "$(jqv "$R/rspan.json" '.scopes[] | select(.kind=="session") | .name')"
+check_eq rspan-expected pass "$(jqv "$R/rspan.json" '.scopes[-1].checks[] | select(.id=="expect") | .verdict')"
+
 # 3. A share of packets removed: ACKed-unseen within 1.5 points of the truth.
 for every in 17 7; do
 	editcap "$R/clean.pcap" "$R/loss$every.pcap" $(seq "$every" "$every" 1320) 2>/dev/null
