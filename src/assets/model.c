@@ -609,8 +609,8 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 	}
 	/* Protocols: our parsers first, nDPI for the flows they do not know. */
 	struct flow_state *fs = NULL;
-	bool l4 = p->layers & (LAYER_TCP | LAYER_UDP);
-	if (l4 && p->flow_hash)
+	/* Every IP flow gets a state: nDPI also names ICMP, IGMP, ... */
+	if (ip && p->flow_hash)
 		fs = assets_flow_state(a, p->flow_hash, true);
 	struct proto_msg *m = &a->msg;
 	enum proto_id hint = fs ? (enum proto_id)fs->hint : PROTO_NONE;
