@@ -211,16 +211,20 @@ static enum verdict by_pct_low(double v, double warn, double fail)
 
 /* What the figures of one scope are made of: input, session or overall. */
 struct view {
-	enum scope_kind kind;
-	const struct health *h;
-	const struct health_input *in;       /* SCOPE_INPUT */
-	const struct health_session *s;      /* SCOPE_SESSION */
-	enum transport method;               /* dominant mirror method */
-	uint64_t packets, bytes, frames, unique, duplicates, rejected, snap_cut;
-	uint64_t first_ns, last_ns;
-	const struct health_l2 *l2;
-	const struct health_dirs *dirs;
-	uint64_t tcp_acked, tcp_unseen;
+	enum scope_kind kind;                /* which kind of scope */
+	const struct health *h;              /* the whole accumulator (thresholds, tables) */
+	const struct health_input *in;       /* SCOPE_INPUT: the input */
+	const struct health_session *s;      /* SCOPE_SESSION: the session */
+	enum transport method;               /* dominant mirror method (phrases the advice) */
+	uint64_t packets, bytes;             /* captured packets and their wire bytes */
+	uint64_t frames;                     /* original frames (not refused) */
+	uint64_t unique, duplicates;         /* after dedup / removed by it */
+	uint64_t rejected;                   /* refused by the tunnel rules */
+	uint64_t snap_cut;                   /* cut by the capture snap length */
+	uint64_t first_ns, last_ns;          /* capture time span */
+	const struct health_l2 *l2;          /* frame mix */
+	const struct health_dirs *dirs;      /* TCP directions */
+	uint64_t tcp_acked, tcp_unseen;      /* TCP ACKed bytes / of those never seen */
 };
 
 static double view_seconds(const struct view *v)

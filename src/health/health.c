@@ -64,9 +64,9 @@ struct health_index {
 
 /* Private extension kept after struct health in one allocation. */
 struct health_priv {
-	struct health pub;
-	struct health_index sidx;
-	int last_sess;          /* last session hit */
+	struct health pub;          /* what callers and renderers see (first member) */
+	struct health_index sidx;   /* subnet look-up index */
+	int last_sess;              /* last session hit (consecutive packets share one) */
 };
 
 void health_config_default(struct health_config *cfg)
