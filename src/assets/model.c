@@ -627,11 +627,18 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 		assets_conv_add_proto(c, fs->hint);
 	}
 	if (fs && !fs->done && !fs->hint) {
+		/* dir 0: this packet goes initiator -> responder. */
+		struct device *cli = dir == 0 ? psrc : dst;
+		struct device *srv = dir == 0 ? dst : psrc;
+		/* Remembered for a guess when the flow ends undecided. */
+		if (c)
+			fs->conv = (int32_t)(c - a->conv);
+		if (cli)
+			fs->client = (int32_t)(cli - a->dev);
+		if (srv)
+			fs->server = (int32_t)(srv - a->dev);
 		uint16_t name = assets_ndpi_packet(a, fs, p);
 		if (name) {
-			/* dir 0: this packet goes initiator -> responder. */
-			struct device *cli = dir == 0 ? psrc : dst;
-			struct device *srv = dir == 0 ? dst : psrc;
 			if (cli)
 				assets_dev_add_proto(a, cli, name, ROLE_CLIENT, 1);
 			if (srv)

@@ -24,6 +24,8 @@
 
 #define FLOW_PROBE 8    /* slots looked at from a flow's home slot */
 
+static uint16_t ndpi_name(struct assets *a, uint16_t id);
+
 int assets_ndpi_init(struct assets *a)
 {
 	a->flows = calloc(ASSETS_NDPI_FLOWS, sizeof *a->flows);
@@ -96,6 +98,7 @@ struct flow_state *assets_flow_state(struct assets *a, uint64_t hash, bool creat
 	}
 	memset(empty, 0, sizeof *empty);
 	empty->hash = hash;
+	empty->conv = empty->client = empty->server = -1;
 	return empty;
 }
 
@@ -108,6 +111,29 @@ void assets_flow_end(struct assets *a, uint64_t hash32)
 	for (uint32_t k = 0; k < FLOW_PROBE; k++) {
 		struct flow_state *fs = &a->flows[(home + k) & mask];
 		if (fs->hash && (uint32_t)fs->hash == (uint32_t)hash32) {
+			/* A flow that ends before nDPI decided: take its best
+			 * guess (it may use the ports) for the record. */
+			if (fs->ndpi && !fs->done && !fs->hint) {
+				uint8_t guessed = 0;
+				ndpi_protocol r = ndpi_detection_giveup(a->ndpi, fs->ndpi, 1, &guessed);
+				uint16_t id = r.app_protocol != NDPI_PROTOCOL_UNKNOWN ? r.app_protocol
+										       : r.master_protocol;
+				uint16_t name = ndpi_name(a, id);
+				if (name) {
+					if (fs->conv >= 0) {
+						assets_conv_add_proto(&a->conv[fs->conv], name);
+						a->conv[fs->conv].dirty = true;
+					}
+					if (fs->client >= 0) {
+						assets_dev_add_proto(a, &a->dev[fs->client], name, ROLE_CLIENT, 1);
+						a->dev[fs->client].dirty = true;
+					}
+					if (fs->server >= 0) {
+						assets_dev_add_proto(a, &a->dev[fs->server], name, ROLE_SERVER, 1);
+						a->dev[fs->server].dirty = true;
+					}
+				}
+			}
 			release(a, fs);
 			memset(fs, 0, sizeof *fs);
 			return;
