@@ -274,7 +274,9 @@ static void subnet_table(FILE *f, const struct health_report *r)
 			if (r->inv) {
 				fprintf(f, "</td><td>");
 				if (r->inv[idx[k]].known) {
-					fprintf(f, "%u devices ", r->inv[idx[k]].devices);
+					fprintf(f, "%u devices (", r->inv[idx[k]].devices);
+					esc(f, r->inv[idx[k]].types);
+					fprintf(f, ") ");
 					esc(f, r->inv[idx[k]].ot_protocols);
 				}
 			}
