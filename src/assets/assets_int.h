@@ -89,8 +89,7 @@ struct flow_state {
 	uint16_t ndpi_name;        /* name index of nDPI's answer (0 = none yet) */
 	uint8_t hint;              /* enum proto_id our parsers recognised (PROTO_NONE) */
 	bool done;                 /* nDPI answered or gave up */
-	int32_t conv;              /* conversation of the flow (-1 none), for a late answer */
-	int32_t client, server;    /* devices of initiator / responder (-1 unknown, routed) */
+	int32_t conv;              /* conversation of the flow (-1 none), for a late guess */
 };
 
 struct assets {

@@ -633,10 +633,6 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 		/* Remembered for a guess when the flow ends undecided. */
 		if (c)
 			fs->conv = (int32_t)(c - a->conv);
-		if (cli)
-			fs->client = (int32_t)(cli - a->dev);
-		if (srv)
-			fs->server = (int32_t)(srv - a->dev);
 		uint16_t name = assets_ndpi_packet(a, fs, p);
 		if (name) {
 			if (cli)

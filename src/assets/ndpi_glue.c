@@ -98,7 +98,7 @@ struct flow_state *assets_flow_state(struct assets *a, uint64_t hash, bool creat
 	}
 	memset(empty, 0, sizeof *empty);
 	empty->hash = hash;
-	empty->conv = empty->client = empty->server = -1;
+	empty->conv = -1;
 	return empty;
 }
 
@@ -111,27 +111,19 @@ void assets_flow_end(struct assets *a, uint64_t hash32)
 	for (uint32_t k = 0; k < FLOW_PROBE; k++) {
 		struct flow_state *fs = &a->flows[(home + k) & mask];
 		if (fs->hash && (uint32_t)fs->hash == (uint32_t)hash32) {
-			/* A flow that ends before nDPI decided: take its best
-			 * guess (it may use the ports) for the record. */
-			if (fs->ndpi && !fs->done && !fs->hint) {
+			/* A flow that ends before nDPI decided: its best guess
+			 * (often by port) names the conversation only; a guess
+			 * says nothing reliable about roles, and never overrides
+			 * a protocol our own parsers check. */
+			if (fs->ndpi && !fs->done && !fs->hint && fs->conv >= 0) {
 				uint8_t guessed = 0;
 				ndpi_protocol r = ndpi_detection_giveup(a->ndpi, fs->ndpi, 1, &guessed);
 				uint16_t id = r.app_protocol != NDPI_PROTOCOL_UNKNOWN ? r.app_protocol
 										       : r.master_protocol;
 				uint16_t name = ndpi_name(a, id);
-				if (name) {
-					if (fs->conv >= 0) {
-						assets_conv_add_proto(&a->conv[fs->conv], name);
-						a->conv[fs->conv].dirty = true;
-					}
-					if (fs->client >= 0) {
-						assets_dev_add_proto(a, &a->dev[fs->client], name, ROLE_CLIENT, 1);
-						a->dev[fs->client].dirty = true;
-					}
-					if (fs->server >= 0) {
-						assets_dev_add_proto(a, &a->dev[fs->server], name, ROLE_SERVER, 1);
-						a->dev[fs->server].dirty = true;
-					}
+				if (name >= PROTO__COUNT) {
+					assets_conv_add_proto(&a->conv[fs->conv], name);
+					a->conv[fs->conv].dirty = true;
 				}
 			}
 			release(a, fs);
