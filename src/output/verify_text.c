@@ -205,6 +205,21 @@ static void deployment(FILE *f, const struct health_report *r)
 	}
 }
 
+/* True when check i of scope s was already listed in the summary with an
+ * earlier scope (same verdict and title). */
+static bool summary_seen(const struct health_report *r, unsigned s, unsigned i,
+			 const struct health_check *c)
+{
+	(void)i;
+	for (unsigned t = 0; t < s; t++)
+		for (unsigned k = 0; k < r->scopes[t].nchecks; k++) {
+			const struct health_check *o = &r->scopes[t].checks[k];
+			if (o->v == c->v && !strcmp(o->title, c->title))
+				return true;
+		}
+	return false;
+}
+
 void verify_text(FILE *f, const struct health_report *r, const struct verify_meta *m)
 {
 	const struct health *h = r->h;
@@ -241,15 +256,24 @@ void verify_text(FILE *f, const struct health_report *r, const struct verify_met
 		r->worst == VERDICT_FAIL ? "FAIL" : r->worst == VERDICT_WARN ? "WARN" : "PASS",
 		r->counts[VERDICT_FAIL], r->counts[VERDICT_WARN], r->counts[VERDICT_PASS],
 		r->counts[VERDICT_NA]);
+	/* One line per check that warned or failed, naming every scope where
+	 * it did (a problem seen on an input usually shows overall too). */
 	bool any = false;
 	for (int want = VERDICT_FAIL; want >= VERDICT_WARN; want--)
 		for (unsigned s = 0; s < r->nscopes; s++)
 			for (unsigned i = 0; i < r->scopes[s].nchecks; i++) {
 				const struct health_check *c = &r->scopes[s].checks[i];
-				if ((int)c->v != want)
+				if ((int)c->v != want || summary_seen(r, s, i, c))
 					continue;
-				fprintf(f, "  %-4s  %-*s %s\n", verdict_upper(c->v), FIG_COL - 9,
-					c->title, r->scopes[s].name);
+				fprintf(f, "  %-4s  %-*s %s", verdict_upper(c->v), FIG_COL - 9, c->title,
+					r->scopes[s].name);
+				for (unsigned t = s + 1; t < r->nscopes; t++)
+					for (unsigned k = 0; k < r->scopes[t].nchecks; k++) {
+						const struct health_check *o = &r->scopes[t].checks[k];
+						if (o->v == c->v && !strcmp(o->title, c->title))
+							fprintf(f, "; %s", r->scopes[t].name);
+					}
+				fprintf(f, "\n");
 				any = true;
 			}
 	if (!any)

@@ -41,7 +41,7 @@ check_eq oneway-missing-pair '198.51.100.0/24->203.0.113.0/24' \
 	"$(jqv "$R/oneway.json" '.deployment.missing_directions[0] | "\(.from)->\(.to)"')"
 V "$R/oneway.pcap" > "$R/oneway.txt"
 check_contains oneway-text-names-direction "$R/oneway.txt" 'the replies \(server to client\)'
-check_contains oneway-text-summary "$R/oneway.txt" '^  FAIL  Both directions +overall'
+check_contains oneway-text-summary "$R/oneway.txt" '^  FAIL  Both directions +oneway\.pcap \(file\); overall$'
 
 # 2b. A TAP with one port per direction: two legs given together pass (the
 # legs are merged by time); one leg alone fails like a SPAN set to rx only.
