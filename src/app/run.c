@@ -71,7 +71,6 @@ static void status_line(struct pipeline *pl, struct source *src, const struct ru
 
 enum run_result run_source(struct pipeline *pl, struct source *src, const struct run_opts *o)
 {
-	struct packet p;
 	double start = now_s(), next_status = o->status_interval_s;
 	double last_t = 0;
 	uint64_t last_packets = 0, n = 0;
@@ -82,9 +81,11 @@ enum run_result run_source(struct pipeline *pl, struct source *src, const struct
 			res = RUN_STOPPED;
 			break;
 		}
-		enum source_status rc = source_next(src, &p);
+		/* The source fills the pipeline's ring slot: no copy of the struct. */
+		struct packet *p = pipeline_next_packet(pl);
+		enum source_status rc = source_next(src, p);
 		if (rc == SOURCE_OK) {
-			pipeline_packet(pl, &p);
+			pipeline_packet(pl, p);
 			/* Clock checks every 1024 packets keep the hot loop cheap. */
 			if ((++n & 1023) != 0)
 				continue;

@@ -206,7 +206,7 @@ static enum source_status file_next(struct source *s, struct packet *pkt)
 		return SOURCE_EOF;
 
 	struct file_input *fi = &st->in[best];
-	memset(pkt, 0, sizeof *pkt);
+	/* Raw part only: decode_packet() resets every other field. */
 	pkt->data = fi->data;
 	pkt->caplen = fi->hdr.caplen;
 	pkt->wirelen = fi->hdr.len < fi->hdr.caplen ? fi->hdr.caplen : fi->hdr.len;

@@ -469,8 +469,14 @@ void flow_prefetch_entry(const struct flow_table *t, const struct packet *p)
 	if (!p->flow_hashed)
 		return;
 	uint32_t v = t->index[(uint32_t)p->flow_hash & t->mask];
-	if (v)
-		__builtin_prefetch(&t->flows[v - 1], 1);
+	if (v) {
+		/* Every cache line of the entry: a packet touches them all
+		 * (key, counters, TCP tracking). */
+		const char *e = (const char *)&t->flows[v - 1];
+		for (size_t off = 0; off < sizeof(struct flow); off += 64)
+			__builtin_prefetch(e + off, 1);
+		__builtin_prefetch(e + sizeof(struct flow) - 1, 1);
+	}
 }
 
 struct flow *flow_update(struct flow_table *t, struct packet *p, int *dir)

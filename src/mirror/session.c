@@ -42,6 +42,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Sessions remembered for the quick check before the hash lookup: copies
+ * come in runs from a few sessions (two ERSPAN sessions of one switch
+ * interleave packet by packet), so a handful covers the common case. */
+#define SESSION_RECENT 4
+
 struct session_table {
 	struct mirror_session *sessions; /* max entries, first count in use */
 	unsigned count;                  /* sessions in use */
@@ -50,7 +55,8 @@ struct session_table {
 	uint32_t mask;                   /* index slots - 1 (power of two) */
 	uint64_t overflow;               /* copies refused: table full */
 	struct event_counts *events;     /* optional event counters */
-	uint32_t last;                   /* index + 1 of the last session hit, 0 none */
+	uint32_t recent[SESSION_RECENT]; /* index + 1 of recently hit sessions, 0 none */
+	unsigned recent_next;            /* slot of recent[] the next miss fills */
 };
 
 struct session_table *session_table_new(unsigned max_sessions)
@@ -149,6 +155,34 @@ static bool key_eq(const struct mirror_session *s, enum transport tr,
 	return s->transport == tr && s->id == id && s->has_id == has_id &&
 	       s->source == source && s->src.family == a->family &&
 	       memcmp(s->src.a, a->a, 16) == 0;
+}
+
+/*
+ * Does session s have the key of packet p (what key_addr / key_eq would
+ * say), compared straight from the packet's fields? The stored address
+ * was zeroed beyond its family's length, so comparing that length is
+ * comparing all 16 bytes.
+ */
+static bool key_eq_packet(const struct mirror_session *s, const struct packet *p,
+			  enum transport tr, uint32_t id, bool has_id)
+{
+	if (s->transport != tr || s->id != id || s->has_id != has_id ||
+	    s->source != p->source)
+		return false;
+	if (tr == TRANSPORT_PLAIN || tr == TRANSPORT_RSPAN)
+		return s->src.family == 0;
+	const struct ip_addr *o = &p->mirror.outer_src;
+	if (s->src.family != o->family)
+		return false;
+	if (o->family == 4) {
+		uint32_t x, y;
+		memcpy(&x, s->src.a, 4);
+		memcpy(&y, o->a, 4);
+		return x == y;
+	}
+	if (o->family == 6)
+		return memcmp(s->src.a, o->a, 16) == 0;
+	return true;
 }
 
 static void seq_reset(struct mirror_session *s, uint32_t seq)
@@ -250,11 +284,18 @@ struct mirror_session *session_account(struct session_table *t,
 	uint32_t id;
 	enum transport tr = p->mirror.transport;
 	bool has_id = session_packet_id(p, &id);
-	key_addr(p, &a);
 	struct mirror_session *s = NULL;
-	/* Copies come in runs from one session: try the last one first. */
-	if (t->last && key_eq(&t->sessions[t->last - 1], tr, &a, id, has_id, p->source))
-		s = &t->sessions[t->last - 1];
+	/* Copies come in runs from a few sessions: try the recent ones first. */
+	for (unsigned r = 0; r < SESSION_RECENT && t->recent[r]; r++) {
+		struct mirror_session *c = &t->sessions[t->recent[r] - 1];
+		if (key_eq_packet(c, p, tr, id, has_id)) {
+			s = c;
+			break;
+		}
+	}
+	bool recent_hit = s != NULL;
+	if (!s)
+		key_addr(p, &a);
 	uint32_t h = s ? 0 : key_hash(tr, &a, id, has_id, p->source);
 	for (uint32_t i = h & t->mask; !s; i = (i + 1) & t->mask) {
 		uint32_t v = t->index[i];
@@ -282,7 +323,10 @@ struct mirror_session *session_account(struct session_table *t,
 			break;
 		}
 	}
-	t->last = s->index + 1;
+	if (!recent_hit) {
+		t->recent[t->recent_next] = s->index + 1;
+		t->recent_next = (t->recent_next + 1) % SESSION_RECENT;
+	}
 	s->packets++;
 	s->bytes += p->wirelen;
 	if (p->ts_ns < s->first_ns)

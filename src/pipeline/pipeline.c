@@ -247,6 +247,11 @@ void pipeline_drain(struct pipeline *pl)
 		run_oldest(pl);
 }
 
+struct packet *pipeline_next_packet(struct pipeline *pl)
+{
+	return &pl->slot[(pl->head + pl->nwaiting) % (PIPELINE_LAG + 1)].p;
+}
+
 void pipeline_packet(struct pipeline *pl, struct packet *p)
 {
 	struct pipeline_stats *st = &pl->st;

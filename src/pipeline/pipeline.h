@@ -96,6 +96,9 @@ int pipeline_add_observer(struct pipeline *pl, const struct pipeline_observer *o
 /* Write the clean frames (after decap and dedup) here; NULL to stop. */
 void pipeline_set_writer(struct pipeline *pl, struct pcap_out *w);
 
+/* The packet struct the next pipeline_packet() call should be given: the
+ * source fills it in place, so the packet is not copied into the ring. */
+struct packet *pipeline_next_packet(struct pipeline *pl);
 /* All stages for one captured packet. The stages may run for it only at
  * the next call (see pipeline.c); p's bytes are copied, so the caller may
  * reuse its buffer at once. */
