@@ -117,26 +117,61 @@ static uint64_t rotl64(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
-static uint64_t hash_bytes(const uint8_t *b, size_t n, uint64_t seed)
+/* One 8-byte word into the running hash. */
+static inline uint64_t hash_word(uint64_t h, uint64_t v)
 {
-	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull);
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, b + i, 8);
-		h ^= rotl64(v * 0x87c37b91114253d5ull, 31) * 0x4cf5ad432745937full;
-		h = rotl64(h, 27) * 5 + 0x52dce729;
-	}
-	uint64_t v = 0;
-	for (size_t k = 0; i + k < n; k++)
-		v |= (uint64_t)b[i + k] << (8 * k);
 	h ^= rotl64(v * 0x87c37b91114253d5ull, 31) * 0x4cf5ad432745937full;
+	return rotl64(h, 27) * 5 + 0x52dce729;
+}
+
+/* The last (partial, possibly empty) word and the finaliser. */
+static inline uint64_t hash_final(uint64_t h, uint64_t tail)
+{
+	h ^= rotl64(tail * 0x87c37b91114253d5ull, 31) * 0x4cf5ad432745937full;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	return h;
+}
+
+/* Words are loaded in host order (the key is a local fingerprint). The
+ * shortcuts below that mask bytes inside a word assume little-endian. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DEDUP_LE 1
+#else
+#define DEDUP_LE 0
+#endif
+
+static inline uint64_t load64(const uint8_t *b)
+{
+	uint64_t v;
+	memcpy(&v, b, 8);
+	return v;
+}
+
+/*
+ * Hash of b[0..n) (words little-endian, the tail zero-filled); readable
+ * (>= n) says how many bytes from b may be read, so the tail is one load
+ * and a mask when 8 bytes are there, byte by byte otherwise. The value
+ * depends only on b[0..n).
+ */
+static uint64_t hash_bytes(const uint8_t *b, size_t n, uint64_t seed, size_t readable)
+{
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		h = hash_word(h, load64(b + i));
+	uint64_t v = 0;
+	size_t r = n - i;
+	if (DEDUP_LE && r && i + 8 <= readable) {
+		v = load64(b + i) & (~0ull >> (64 - 8 * r));
+	} else {
+		for (size_t k = 0; k < r; k++)
+			v |= (uint64_t)b[i + k] << (8 * k);
+	}
+	return hash_final(h, v);
 }
 
 static size_t min_sz(size_t a, size_t b)
@@ -180,19 +215,33 @@ static bool key_ip(const struct packet *p, uint64_t *out)
 	n = min_sz(min_sz(n, avail), DEDUP_KEY_MAX);
 	if (n < hdr)
 		n = hdr;
-	memcpy(buf, ip, hdr); /* only the header is masked; the rest is hashed in place */
-	if (ver == 4) {
-		buf[1] &= 0xfc; /* ECN */
-		buf[8] = 0;     /* TTL */
-		buf[10] = 0;    /* header checksum */
-		buf[11] = 0;
-	} else {
-		buf[1] &= 0xcf; /* ECN (traffic class bits 5..4 of byte 1) */
-		buf[7] = 0;     /* hop limit */
-	}
 	uint64_t len = p->l3_len;
-	uint64_t h = hash_bytes(buf, hdr, 0x6a09e667f3bcc908ull ^ (len << 8) ^ ver);
-	*out = hash_bytes(ip + hdr, n - hdr, h);
+	uint64_t seed = 0x6a09e667f3bcc908ull ^ (len << 8) ^ ver;
+	uint64_t h;
+	if (DEDUP_LE && ver == 4 && hdr == 20) {
+		/* The common header, masked in registers: the same value as
+		 * hash_bytes() over the masked copy below. */
+		uint64_t w0 = load64(ip) & ~(0x03ull << 8);      /* ECN */
+		uint64_t w1 = load64(ip + 8) & ~0xffff00ffull;   /* TTL, checksum */
+		uint32_t w2;
+		memcpy(&w2, ip + 16, 4);
+		h = seed ^ (20 * 0x9e3779b97f4a7c15ull);
+		h = hash_word(hash_word(h, w0), w1);
+		h = hash_final(h, w2);
+	} else {
+		memcpy(buf, ip, hdr); /* only the header is masked; the rest is hashed in place */
+		if (ver == 4) {
+			buf[1] &= 0xfc; /* ECN */
+			buf[8] = 0;     /* TTL */
+			buf[10] = 0;    /* header checksum */
+			buf[11] = 0;
+		} else {
+			buf[1] &= 0xcf; /* ECN (traffic class bits 5..4 of byte 1) */
+			buf[7] = 0;     /* hop limit */
+		}
+		h = hash_bytes(buf, hdr, seed, hdr);
+	}
+	*out = hash_bytes(ip + hdr, n - hdr, h, avail - hdr);
 	return true;
 }
 
@@ -215,7 +264,8 @@ static bool key_frame(const struct packet *p, uint64_t *out)
 	}
 	size_t n = min_sz(p->frame_caplen - off, DEDUP_NONIP_PREFIX);
 	uint64_t len = p->frame_wirelen > off ? p->frame_wirelen - off : 0;
-	*out = hash_bytes(p->frame + off, n, 0xbb67ae8584caa73bull ^ (len << 8));
+	*out = hash_bytes(p->frame + off, n, 0xbb67ae8584caa73bull ^ (len << 8),
+			  p->frame_caplen - off);
 	return true;
 }
 
