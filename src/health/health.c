@@ -28,6 +28,16 @@
 #define HEALTH_CONN_IDLE_NS (300ull * 1000000000ull) /* idle connections may be retired */
 #define HEALTH_CONN_PROBE 64          /* probes before a connection is not tracked */
 #define HEALTH_TCP_WINDOW (1u << 30)  /* larger sequence jumps are not data */
+/* An ACKed range may still arrive this long after the ACK (copies of the
+ * two directions reach the sensor by different paths: two sessions, two
+ * TAP legs) before it counts as unseen; the flow stage allows the same. */
+#define HEALTH_TCP_REORDER_NS 50000000ull
+
+/* A range of one direction's sequence space not seen (yet). */
+struct conn_hole {
+	uint32_t start, end;  /* [start, end) */
+	uint64_t acked_ns;    /* capture time an ACK first covered it, 0 = not yet */
+};
 
 /* One direction of a TCP connection (the data one side sends). */
 struct conn_dir {
@@ -39,7 +49,7 @@ struct conn_dir {
 	uint32_t start;     /* first sequence number seen */
 	uint32_t max_end;   /* highest sequence end seen (or known acked) */
 	uint32_t acked_to;  /* highest acknowledgement from the peer */
-	uint32_t holes[HEALTH_CONN_HOLES][2]; /* [start, end) not seen yet */
+	struct conn_hole holes[HEALTH_CONN_HOLES]; /* oldest first */
 };
 
 struct health_conn {
@@ -793,38 +803,81 @@ static void loss_account(struct health *h, struct health_conn *c, int side, uint
 	}
 }
 
+static void hole_del(struct conn_dir *d, unsigned i)
+{
+	memmove(&d->holes[i], &d->holes[i + 1], sizeof(d->holes[0]) * (d->nholes - i - 1));
+	d->nholes--;
+}
+
+/* Count ACKed holes as unseen: those ACKed at least the reorder allowance
+ * ago, or all of them (force: the connection ends). */
+static void holes_expire(struct health *h, struct health_conn *c, int side, uint64_t now,
+			 bool force)
+{
+	struct conn_dir *d = &c->d[side];
+	uint64_t unseen = 0;
+	for (unsigned i = 0; i < d->nholes;) {
+		struct conn_hole *o = &d->holes[i];
+		if (o->acked_ns && (force || (now >= o->acked_ns &&
+					      now - o->acked_ns >= HEALTH_TCP_REORDER_NS))) {
+			unseen += o->end - o->start;
+			hole_del(d, i);
+			continue;
+		}
+		i++;
+	}
+	if (unseen)
+		loss_account(h, c, side, 0, unseen, now);
+}
+
+/* Remember [start, end) as not seen; when every slot is taken the oldest
+ * hole is judged now (unseen if it was ACKed, forgotten if not). */
+static void hole_add(struct health *h, struct health_conn *c, int side, uint32_t start,
+		     uint32_t end, uint64_t acked_ns, uint64_t now)
+{
+	struct conn_dir *d = &c->d[side];
+	if (d->nholes == HEALTH_CONN_HOLES) {
+		event_count(&h->events, EV_HEALTH_HOLES_FULL);
+		if (d->holes[0].acked_ns)
+			loss_account(h, c, side, 0, d->holes[0].end - d->holes[0].start, now);
+		hole_del(d, 0);
+	}
+	d->holes[d->nholes].start = start;
+	d->holes[d->nholes].end = end;
+	d->holes[d->nholes].acked_ns = acked_ns;
+	d->nholes++;
+}
+
 /* Mark [s, e) of one direction as seen: trim or split its holes. */
 static void holes_fill(struct conn_dir *d, uint32_t s, uint32_t e)
 {
 	for (unsigned i = 0; i < d->nholes;) {
-		uint32_t hs = d->holes[i][0], he = d->holes[i][1];
-		if (!seq_lt(s, he) || !seq_lt(hs, e)) { /* no overlap */
+		struct conn_hole *o = &d->holes[i];
+		if (!seq_lt(s, o->end) || !seq_lt(o->start, e)) { /* no overlap */
 			i++;
 			continue;
 		}
-		bool head = !seq_lt(hs, s); /* fill starts at or before the hole */
-		bool tail = !seq_lt(e, he); /* fill ends at or after the hole */
+		bool head = !seq_lt(o->start, s); /* fill starts at or before the hole */
+		bool tail = !seq_lt(e, o->end);   /* fill ends at or after the hole */
 		if (head && tail) {
-			d->holes[i][0] = d->holes[d->nholes - 1][0];
-			d->holes[i][1] = d->holes[d->nholes - 1][1];
-			d->nholes--;
+			hole_del(d, i);
 			continue;
 		}
 		if (head) {
-			d->holes[i][0] = e;
+			o->start = e;
 		} else if (tail) {
-			d->holes[i][1] = s;
+			o->end = s;
 		} else if (d->nholes < HEALTH_CONN_HOLES) {
-			d->holes[d->nholes][0] = e;
-			d->holes[d->nholes][1] = he;
+			d->holes[d->nholes] = *o;
+			d->holes[d->nholes].start = e;
 			d->nholes++;
-			d->holes[i][1] = s;
+			o->end = s;
 		} else {
 			/* No room to split: keep the larger part. */
-			if (s - hs >= he - e)
-				d->holes[i][1] = s;
+			if (s - o->start >= o->end - e)
+				o->end = s;
 			else
-				d->holes[i][0] = e;
+				o->start = e;
 		}
 		i++;
 	}
@@ -843,18 +896,8 @@ static void conn_data(struct health *h, struct health_conn *c, int side, uint32_
 	}
 	uint32_t fwd = seq - d->max_end;
 	if (fwd != 0 && fwd < HEALTH_TCP_WINDOW) {
-		/* New data beyond a hole: remember the hole. */
-		if (d->nholes == HEALTH_CONN_HOLES) {
-			/* Full: the oldest hole is taken as lost now. */
-			event_count(&h->events, EV_HEALTH_HOLES_FULL);
-			uint32_t lost = d->holes[0][1] - d->holes[0][0];
-			loss_account(h, c, side, 0, lost, ts);
-			memmove(d->holes[0], d->holes[1], sizeof(d->holes[0]) * (HEALTH_CONN_HOLES - 1));
-			d->nholes--;
-		}
-		d->holes[d->nholes][0] = d->max_end;
-		d->holes[d->nholes][1] = seq;
-		d->nholes++;
+		/* New data beyond a gap: remember the gap. */
+		hole_add(h, c, side, d->max_end, seq, 0, ts);
 		d->max_end = end;
 		return;
 	}
@@ -862,7 +905,7 @@ static void conn_data(struct health *h, struct health_conn *c, int side, uint32_
 		d->max_end = end;
 		return;
 	}
-	/* Starts before max_end: a retransmission, maybe filling a hole. */
+	/* Starts before max_end: a retransmission, a late copy, maybe filling a hole. */
 	holes_fill(d, seq, seq_lt(d->max_end, end) ? d->max_end : end);
 	if (seq_lt(d->max_end, end) && (uint32_t)(end - d->max_end) < HEALTH_TCP_WINDOW)
 		d->max_end = end;
@@ -881,30 +924,29 @@ static void conn_ack(struct health *h, struct health_conn *c, int side, uint32_t
 	uint32_t adv = ack - d->acked_to;
 	if (adv == 0 || adv >= HEALTH_TCP_WINDOW)
 		return; /* old, repeated or implausible */
-	uint64_t unseen = 0;
-	for (unsigned i = 0; i < d->nholes;) {
-		uint32_t hs = d->holes[i][0], he = d->holes[i][1];
-		if (!seq_lt(hs, ack)) {
-			i++;
+	uint64_t when = ts ? ts : 1;
+	/* Holes below the ACK are now known to have been sent. */
+	for (unsigned i = 0; i < d->nholes; i++) {
+		struct conn_hole *o = &d->holes[i];
+		if (o->acked_ns || !seq_lt(o->start, ack))
 			continue;
+		if (seq_lt(ack, o->end) && d->nholes < HEALTH_CONN_HOLES) {
+			/* Partly covered: split at the ACK. */
+			d->holes[d->nholes] = *o;
+			d->holes[d->nholes].start = ack;
+			d->holes[d->nholes].acked_ns = 0;
+			d->nholes++;
+			o->end = ack;
 		}
-		if (!seq_lt(ack, he)) { /* whole hole acknowledged */
-			unseen += he - hs;
-			d->holes[i][0] = d->holes[d->nholes - 1][0];
-			d->holes[i][1] = d->holes[d->nholes - 1][1];
-			d->nholes--;
-			continue;
-		}
-		unseen += ack - hs;
-		d->holes[i][0] = ack;
-		i++;
+		o->acked_ns = when;
 	}
+	/* ACKed beyond anything seen: a hole the ACK itself reveals. */
 	if (seq_lt(d->max_end, ack)) {
-		unseen += ack - d->max_end;
+		hole_add(h, c, side, d->max_end, ack, when, ts);
 		d->max_end = ack;
 	}
 	d->acked_to = ack;
-	loss_account(h, c, side, adv, unseen, ts);
+	loss_account(h, c, side, adv, 0, ts);
 }
 
 static uint64_t conn_hash(const struct packet *p)
@@ -923,11 +965,20 @@ static uint64_t conn_hash(const struct packet *p)
 	return fnv(hsh, &pb, 2);
 }
 
+/* A connection leaves the table (retired or end of input): its ACKed
+ * holes are unseen, its directions are judged. */
+static void conn_end(struct health *h, struct health_conn *c)
+{
+	holes_expire(h, c, 0, c->last_ns, true);
+	holes_expire(h, c, 1, c->last_ns, true);
+	conn_judge(h, c);
+}
+
 static void conn_init(struct health *h, struct health_conn *c, const struct packet *p,
 		      uint64_t hsh, int sess)
 {
 	if (c->used) {
-		conn_judge(h, c);
+		conn_end(h, c);
 		h->conn_reused++;
 	} else {
 		h->nconns++;
@@ -1007,6 +1058,10 @@ static void tcp_packet(struct health *h, const struct packet *p, int sess)
 		c->d[side].sent_ack = true;
 		conn_ack(h, c, !side, p->tcp_ack, p->ts_ns);
 	}
+	if (c->d[0].nholes)
+		holes_expire(h, c, 0, p->ts_ns, false);
+	if (c->d[1].nholes)
+		holes_expire(h, c, 1, p->ts_ns, false);
 }
 
 /* ---------------------------------------------------------------- frames */
@@ -1207,7 +1262,7 @@ void health_finish(struct health *h)
 	h->finished = true;
 	for (unsigned i = 0; i < HEALTH_CONN_SLOTS; i++)
 		if (h->conns[i].used)
-			conn_judge(h, &h->conns[i]);
+			conn_end(h, &h->conns[i]);
 }
 
 void health_on_packet(void *ctx, const struct packet *p, const struct mirror_session *s,

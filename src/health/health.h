@@ -41,7 +41,7 @@
 #define HEALTH_V6_HOSTS 64          /* interface IDs kept per IPv6 /64 */
 #define HEALTH_MAX_MACS 4096        /* distinct source MACs overall */
 #define HEALTH_CONN_SLOTS 65536     /* TCP connection table (open addressing) */
-#define HEALTH_CONN_HOLES 4         /* sequence holes kept per direction */
+#define HEALTH_CONN_HOLES 6         /* sequence holes kept per direction */
 #define HEALTH_BINS 240             /* time-series bins for the plots */
 #define HEALTH_MISSING_PAIRS 64     /* (from, to) subnet pairs of missing directions */
 #define HEALTH_PROTOS 64            /* protocol names known (bit mask width) */

@@ -107,6 +107,32 @@ static void tcp_cases(void)
 	EQ("hole-filled-acked", 3000 + 1 + 1, h->tcp_acked); /* data, SYN-ACK, SYN */
 	health_free(h);
 
+	/* The ACK arrives before the data it acknowledges (two mirror paths with
+	 * different delays): within the 50 ms reorder allowance, not loss. */
+	h = fresh();
+	tcp(h, 0, 1, SYN, 1000, 0, 0);
+	tcp(h, 0, 0, SYNACK, 5000, 1001, 0);
+	tcp(h, 0, 0, ACK | PSH, 5001, 1001, 1000);
+	tcp(h, 0, 1, ACK, 1001, 7001, 0);          /* ACK for 6001..7001 first */
+	tcp(h, 0, 0, ACK | PSH, 6001, 1001, 1000); /* then the data, 0.1 ms later */
+	health_finish(h);
+	EQ("ack-before-data-no-unseen", 0, h->tcp_unseen);
+	health_free(h);
+
+	/* The same, but the data never comes within the allowance: unseen. */
+	h = fresh();
+	tcp(h, 0, 1, SYN, 1000, 0, 0);
+	tcp(h, 0, 0, SYNACK, 5000, 1001, 0);
+	tcp(h, 0, 0, ACK | PSH, 5001, 1001, 1000);
+	tcp(h, 0, 1, ACK, 1001, 7001, 0);
+	now += 200000000ull;                        /* 200 ms later */
+	tcp(h, 0, 0, ACK | PSH, 7001, 1001, 1000);
+	EQ("ack-unfilled-judged-after-allowance", 1000, h->tcp_unseen);
+	tcp(h, 0, 0, ACK | PSH, 6001, 1001, 1000); /* too late to change it */
+	health_finish(h);
+	EQ("ack-unfilled-stays-unseen", 1000, h->tcp_unseen);
+	health_free(h);
+
 	/* Sequence numbers wrapping through 2^32. */
 	h = fresh();
 	tcp(h, 0, 0, ACK | PSH, 0xfffffc00u, 1, 1024);  /* ends at 0 */
