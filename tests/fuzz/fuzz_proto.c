@@ -8,7 +8,8 @@
  *            source (0), bits 2-7 index into ports[] (modulo its size);
  *            0xC0 and up: a layer 2 frame, l2_types[byte & 7]
  *   byte 1   flow hint: enum proto_id (modulo PROTO__COUNT), as the
- *            inventory passes the protocol seen earlier on the flow
+ *            inventory passes the protocol seen earlier on the flow; both
+ *            top bits set (L4 only): the flow ends after this message
  *   bytes 2.. the payload (L4) or the frame body after the EtherType / the
  *            802.3 length (L2)
  *
@@ -139,6 +140,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (proto_dispatch(&m, &p, &ev, hint))
 		check_msg(&m);
 	assets_packet(inventory, &p, NULL, (sel & 2) ? 0 : 1);
+	/* Every fourth L4 input also ends its flow (nDPI's end-of-flow guess). */
+	if (sel < 0xc0 && (data[1] & 0x80) && (data[1] & 0x40)) {
+		struct flow fl;
+		memset(&fl, 0, sizeof fl);
+		fl.hash32 = (uint32_t)p.flow_hash;
+		struct pipeline_observer ob = assets_observer(inventory);
+		ob.on_flow_end(ob.ctx, &fl);
+	}
 	free(buf);
 	return 0;
 }
