@@ -582,20 +582,34 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 		if (p->nvlans)
 			assets_dev_add_vlan(a, dst, p->vlans[p->nvlans - 1]);
 	}
+	/* Per-flow state: protocol hint, nDPI, and the flow's conversation
+	 * (an IP flow always belongs to the same address pair, so the pair is
+	 * hashed once per flow, not once per packet). Every IP flow gets one:
+	 * nDPI also names ICMP, IGMP, ... */
+	struct flow_state *fs = NULL;
+	if (ip && p->flow_hash)
+		fs = assets_flow_state(a, p->flow_hash, true);
 	/* Conversation: by IP pair, or by MAC pair for layer 2 frames. */
-	struct conv_ep x, y;
-	memset(&x, 0, sizeof x);
-	memset(&y, 0, sizeof y);
-	if (ip) {
-		x.kind = p->src.family;
-		memcpy(x.a, p->src.a, 16);
-		y.kind = p->dst.family;
-		memcpy(y.a, p->dst.a, 16);
+	struct conv *c = NULL;
+	if (fs && fs->conv >= 0) {
+		c = &a->conv[fs->conv];
 	} else {
-		memcpy(x.a, p->eth_src, 6);
-		memcpy(y.a, p->eth_dst, 6);
+		struct conv_ep x, y;
+		memset(&x, 0, sizeof x);
+		memset(&y, 0, sizeof y);
+		if (ip) {
+			x.kind = p->src.family;
+			memcpy(x.a, p->src.a, 16);
+			y.kind = p->dst.family;
+			memcpy(y.a, p->dst.a, 16);
+		} else {
+			memcpy(x.a, p->eth_src, 6);
+			memcpy(y.a, p->eth_dst, 6);
+		}
+		c = assets_conv_get(a, &x, &y, true);
+		if (fs && c)
+			fs->conv = (int32_t)(c - a->conv);
 	}
-	struct conv *c = assets_conv_get(a, &x, &y, true);
 	if (c) {
 		c->dirty = true;
 		c->packets++;
@@ -608,10 +622,6 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 			c->last_ns = ts;
 	}
 	/* Protocols: our parsers first, nDPI for the flows they do not know. */
-	struct flow_state *fs = NULL;
-	/* Every IP flow gets a state: nDPI also names ICMP, IGMP, ... */
-	if (ip && p->flow_hash)
-		fs = assets_flow_state(a, p->flow_hash, true);
 	struct proto_msg *m = &a->msg;
 	enum proto_id hint = fs ? (enum proto_id)fs->hint : PROTO_NONE;
 	struct device *psrc = local ? src : NULL;
@@ -630,9 +640,6 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 		/* dir 0: this packet goes initiator -> responder. */
 		struct device *cli = dir == 0 ? psrc : dst;
 		struct device *srv = dir == 0 ? dst : psrc;
-		/* Remembered for a guess when the flow ends undecided. */
-		if (c)
-			fs->conv = (int32_t)(c - a->conv);
 		uint16_t name = assets_ndpi_packet(a, fs, p);
 		if (name) {
 			if (cli)
