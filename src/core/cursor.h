@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct cursor {
 	const uint8_t *base; /* first byte of the range */
@@ -127,8 +128,7 @@ static inline bool cursor_copy(struct cursor *c, void *dst, size_t n)
 {
 	if (!cursor_has(c, n))
 		return false;
-	for (size_t i = 0; i < n; i++)
-		((uint8_t *)dst)[i] = c->base[c->off + i];
+	memcpy(dst, c->base + c->off, n);
 	c->off += n;
 	return true;
 }
