@@ -128,7 +128,8 @@ static inline bool cursor_copy(struct cursor *c, void *dst, size_t n)
 {
 	if (!cursor_has(c, n))
 		return false;
-	memcpy(dst, c->base + c->off, n);
+	if (n)
+		memcpy(dst, c->base + c->off, n);
 	c->off += n;
 	return true;
 }
