@@ -168,8 +168,12 @@ static void deployment(FILE *f, const struct health_report *r)
 				const struct health_oneway_host *o = &h->oneway[i];
 				if (done[i])
 					continue;
-				if (best < 0 || o->to_missing + o->from_missing >
-						    h->oneway[best].to_missing + h->oneway[best].from_missing)
+				uint64_t n = o->to_missing + o->from_missing, bn = 0;
+				if (best >= 0)
+					bn = h->oneway[best].to_missing + h->oneway[best].from_missing;
+				/* Most connections first; ties by address. */
+				if (best < 0 || n > bn ||
+				    (n == bn && memcmp(&o->addr, &h->oneway[best].addr, sizeof(o->addr)) < 0))
 					best = (int)i;
 			}
 			done[best] = true;
