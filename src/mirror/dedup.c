@@ -326,23 +326,26 @@ bool dedup_check(struct dedup *d, const struct packet *p, uint32_t tag,
 	struct dedup_entry *set =
 		&d->table[(size_t)((uint32_t)h & d->set_mask) * DEDUP_WAYS];
 	uint64_t win = d->cfg.window_ns;
-	int victim = -1;
+	/* One pass without branches over the set: which ways are live (in
+	 * use, inside the window) and which of those hold fp. An fp is
+	 * inserted only when no live way holds it, so at most one does. */
+	unsigned live = 0, hit = 0;
 	for (int i = 0; i < DEDUP_WAYS; i++) {
-		struct dedup_entry *e = &set[i];
-		if (e->fp == 0 || absdiff(p->ts_ns, e->ts) > win) {
-			if (victim < 0)
-				victim = i; /* empty or outside the window: reusable */
-			continue;
-		}
-		if (e->fp == fp) {
-			d->stats.duplicates++;
-			if (e->tag != tag)
-				d->stats.cross_tag++;
-			if (orig_tag)
-				*orig_tag = e->tag;
-			return true;
-		}
+		unsigned l = set[i].fp != 0 && absdiff(p->ts_ns, set[i].ts) <= win;
+		live |= l << i;
+		hit |= (l & (set[i].fp == fp)) << i;
 	}
+	if (hit) {
+		struct dedup_entry *e = &set[__builtin_ctz(hit)];
+		d->stats.duplicates++;
+		if (e->tag != tag)
+			d->stats.cross_tag++;
+		if (orig_tag)
+			*orig_tag = e->tag;
+		return true;
+	}
+	/* The first empty or expired way is reused. */
+	int victim = live != (1u << DEDUP_WAYS) - 1 ? __builtin_ctz(~live) : -1;
 	if (victim < 0) {
 		victim = 0;
 		for (int i = 1; i < DEDUP_WAYS; i++)

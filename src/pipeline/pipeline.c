@@ -25,6 +25,9 @@
  * packets through and then go on at once, so the order never changes.
  */
 #define PIPELINE_LAG 2
+#define PIPELINE_RING 4   /* slots: a power of two > PIPELINE_LAG (index by mask) */
+_Static_assert((PIPELINE_RING & (PIPELINE_RING - 1)) == 0 && PIPELINE_RING > PIPELINE_LAG,
+	       "PIPELINE_RING: a power of two above PIPELINE_LAG");
 #define PIPELINE_COPY_MAX 2048
 
 struct pipeline_slot {
@@ -44,7 +47,7 @@ struct pipeline {
 	unsigned nobs;
 	uint64_t next_expire_ns;
 	struct pipeline_stats st;
-	struct pipeline_slot slot[PIPELINE_LAG + 1]; /* ring of decoded packets */
+	struct pipeline_slot slot[PIPELINE_RING]; /* ring of decoded packets */
 	unsigned head;                    /* oldest waiting packet */
 	unsigned nwaiting;                /* packets decoded, stages not run yet */
 };
@@ -59,6 +62,8 @@ void pipeline_config_default(struct pipeline_config *cfg)
 }
 
 static void flow_ended(void *ctx, const struct flow *f);
+static void flow_tcp_bytes(void *ctx, const struct flow *f, int dir,
+			   uint64_t acked, uint64_t unseen, uint64_t ts_ns);
 
 struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *err, size_t errlen)
 {
@@ -79,6 +84,7 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *err, size
 	if (pl->flows) {
 		flow_table_set_events(pl->flows, &pl->events);
 		flow_table_set_on_evict(pl->flows, flow_ended, pl);
+		flow_table_set_on_tcp_bytes(pl->flows, flow_tcp_bytes, pl);
 	}
 	if (!pl->dec || !pl->sessions || !pl->dedup || !pl->flows) {
 		snprintf(err, errlen, "out of memory setting up the pipeline (max flows %u)",
@@ -147,6 +153,16 @@ static void flow_ended(void *ctx, const struct flow *f)
 	for (unsigned i = 0; i < pl->nobs; i++)
 		if (pl->obs[i].on_flow_end)
 			pl->obs[i].on_flow_end(pl->obs[i].ctx, f);
+}
+
+/* The flow stage counted TCP bytes ACKed / unseen: observers accumulate them. */
+static void flow_tcp_bytes(void *ctx, const struct flow *f, int dir,
+			   uint64_t acked, uint64_t unseen, uint64_t ts_ns)
+{
+	struct pipeline *pl = ctx;
+	for (unsigned i = 0; i < pl->nobs; i++)
+		if (pl->obs[i].on_tcp_bytes)
+			pl->obs[i].on_tcp_bytes(pl->obs[i].ctx, f, dir, acked, unseen, ts_ns);
 }
 
 static void notify(struct pipeline *pl, const struct packet *p,
@@ -236,7 +252,7 @@ static void stages(struct pipeline *pl, struct packet *p)
 static void run_oldest(struct pipeline *pl)
 {
 	struct pipeline_slot *sl = &pl->slot[pl->head];
-	pl->head = (pl->head + 1) % (PIPELINE_LAG + 1);
+	pl->head = (pl->head + 1) & (PIPELINE_RING - 1);
 	pl->nwaiting--;
 	stages(pl, &sl->p);
 }
@@ -249,7 +265,7 @@ void pipeline_drain(struct pipeline *pl)
 
 struct packet *pipeline_next_packet(struct pipeline *pl)
 {
-	return &pl->slot[(pl->head + pl->nwaiting) % (PIPELINE_LAG + 1)].p;
+	return &pl->slot[(pl->head + pl->nwaiting) & (PIPELINE_RING - 1)].p;
 }
 
 void pipeline_packet(struct pipeline *pl, struct packet *p)
@@ -275,7 +291,7 @@ void pipeline_packet(struct pipeline *pl, struct packet *p)
 		stages(pl, p);
 		return;
 	}
-	unsigned tail = (pl->head + pl->nwaiting) % (PIPELINE_LAG + 1);
+	unsigned tail = (pl->head + pl->nwaiting) & (PIPELINE_RING - 1);
 	struct pipeline_slot *sl = &pl->slot[tail];
 	if (p != &sl->p)
 		sl->p = *p;
@@ -296,7 +312,7 @@ void pipeline_packet(struct pipeline *pl, struct packet *p)
 	flow_prepare(pl->flows, &sl->p);
 	if (pl->nwaiting) {
 		/* The newest waiting packet's index slot was prefetched one packet ago. */
-		unsigned prev = (tail + PIPELINE_LAG) % (PIPELINE_LAG + 1);
+		unsigned prev = (tail - 1) & (PIPELINE_RING - 1);
 		flow_prefetch_entry(pl->flows, &pl->slot[prev].p);
 	}
 	pl->nwaiting++;
