@@ -257,6 +257,7 @@ int cmd_verify(int argc, char **argv)
 	struct pipeline_observer ob = {
 		.on_packet = health_on_packet,
 		.on_finish = health_on_finish,
+		.on_tcp_bytes = health_on_tcp_bytes,
 		.ctx = h,
 	};
 	pipeline_add_observer(j.pl, &ob);

@@ -141,6 +141,12 @@ void flow_table_set_events(struct flow_table *t, struct event_counts *ec)
 	t->events = ec;
 }
 
+void flow_table_set_on_tcp_bytes(struct flow_table *t, flow_tcp_report_fn fn, void *ctx)
+{
+	t->holes.report = fn;
+	t->holes.report_ctx = ctx;
+}
+
 void flow_table_set_on_evict(struct flow_table *t,
 			     void (*on_end)(void *ctx, const struct flow *f),
 			     void *ctx)

@@ -100,6 +100,17 @@ void flow_table_free(struct flow_table *t);
 
 /* Optional: count flow.* events into ec. */
 void flow_table_set_events(struct flow_table *t, struct event_counts *ec);
+/*
+ * Optional: told of a TCP flow's loss figures as the flow stage counts them:
+ * bytes of direction dir (data a[dir] sent) newly ACKed by the other side,
+ * and bytes judged ACKed-but-unseen. ts_ns: time of the packet that made it
+ * so, or the flow's last packet when it ends. The sums over a flow equal its
+ * acked_bytes / unseen_bytes; report layers accumulate these, they never
+ * track sequence numbers themselves.
+ */
+typedef void (*flow_tcp_report_fn)(void *ctx, const struct flow *f, int dir,
+				   uint64_t acked, uint64_t unseen, uint64_t ts_ns);
+void flow_table_set_on_tcp_bytes(struct flow_table *t, flow_tcp_report_fn fn, void *ctx);
 /* Optional: called for each flow evicted by flow_update when the table is full. */
 void flow_table_set_on_evict(struct flow_table *t,
 			     void (*on_end)(void *ctx, const struct flow *f),

@@ -109,6 +109,14 @@ static void holes_clear(struct flow_tcp_dir *s, struct flow_hole_pool *pool)
 		hole_unlink(s, pool, FLOW_HOLE_NIL, s->hole_head);
 }
 
+/* Tell the report callback (if any) what was just counted. */
+static void report(struct flow *f, int d, struct flow_hole_pool *pool,
+		   uint64_t acked, uint64_t unseen)
+{
+	if (pool->report)
+		pool->report(pool->report_ctx, f, d, acked, unseen, pool->now_ns);
+}
+
 /*
  * Judge the lowest hole: the part below acked_to is unseen. A remainder
  * above acked_to stays as an un-ACKed hole. Returns true if it is gone.
@@ -126,10 +134,12 @@ static bool judge_head(struct flow *f, int d, struct flow_hole_pool *pool)
 	f->gap_events[d]++;
 	if (sdiff(h->end, cut) <= 0) {
 		f->unseen_bytes[d] += h->end - h->start;
+		report(f, d, pool, 0, h->end - h->start);
 		hole_unlink(s, pool, FLOW_HOLE_NIL, i);
 		return true;
 	}
 	f->unseen_bytes[d] += cut - h->start;
+	report(f, d, pool, 0, cut - h->start);
 	h->start = cut;
 	h->acked_ms = 0;
 	return false;
@@ -258,9 +268,9 @@ static void desync(struct flow_stats *st, struct event_counts *ec)
 		event_count(ec, EV_FLOW_TCP_ACK_DESYNC);
 }
 
-/* Sequence space [start, end) of d was seen, data up to dend; end includes a FIN. */
+/* Sequence space [start, end) of d was seen; end includes a FIN. */
 static void data_seen(struct flow *f, int d, struct flow_hole_pool *pool,
-		      uint32_t start, uint32_t dend, uint32_t end, bool fin,
+		      uint32_t start, uint32_t end, bool fin,
 		      struct flow_stats *st, struct event_counts *ec)
 {
 	struct flow_tcp_dir *s = &f->tcp[d];
@@ -276,8 +286,8 @@ static void data_seen(struct flow *f, int d, struct flow_hole_pool *pool,
 	}
 	if (ahead < -(int32_t)FLOW_TCP_MAX_BACK)
 		return; /* stale */
-	if (ahead < 0 && sdiff(dend, start) > 0)
-		hole_fill(f, d, pool, start, dend, st, ec);
+	if (ahead < 0 && sdiff(end, start) > 0) /* (a late FIN fills its number) */
+		hole_fill(f, d, pool, start, end, st, ec);
 	if (ahead > 0)
 		hole_add(f, d, pool, s->max_seen, start, st, ec);
 	if (sdiff(end, s->max_seen) > 0) {
@@ -311,6 +321,7 @@ static void ack_seen(struct flow *f, int d, struct flow_hole_pool *pool,
 		s->fin = false;
 	}
 	f->acked_bytes[d] += n;
+	report(f, d, pool, n, 0);
 	s->acked_to = ack;
 	for (uint32_t i = s->hole_head; i != FLOW_HOLE_NIL; i = H(pool, i)->next) {
 		struct flow_tcp_hole *h = H(pool, i);
@@ -388,6 +399,7 @@ void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
 	if (fl & TCP_RST)
 		return; /* a reset's numbers are not data to track */
 
+	pool->now_ns = p->ts_ns;
 	uint64_t rel = p->ts_ns > f->first_ns ? (p->ts_ns - f->first_ns) / 1000000u : 0;
 	uint32_t now_ms = rel > 0xfffffff0u ? 0xfffffff0u : (uint32_t)rel;
 	uint64_t allow = reorder_ns / 1000000u;
@@ -421,7 +433,7 @@ void flow_tcp_packet(struct flow *f, const struct packet *p, int dir,
 		f->tcp[dir].init = false;
 		st->tcp_fragmented++;
 	} else if ((fl & TCP_SYN) || p->payload_len || (fin && f->tcp[dir].init)) {
-		data_seen(f, dir, pool, start, dend, end, fin, st, ec);
+		data_seen(f, dir, pool, start, end, fin, st, ec);
 	}
 
 	/* What this packet ACKs of the other direction. */
@@ -434,6 +446,7 @@ void flow_tcp_finish(struct flow *f, struct flow_hole_pool *pool,
 		     struct flow_stats *st)
 {
 	if (f->proto == 6) {
+		pool->now_ns = f->last_ns;
 		for (int d = 0; d < 2; d++) {
 			struct flow_tcp_dir *s = &f->tcp[d];
 			while (s->hole_head != FLOW_HOLE_NIL) {

@@ -28,6 +28,9 @@ struct flow_hole_pool {
 	uint32_t used;               /* entries ever taken (untouched tail after) */
 	uint32_t free_head;          /* free list through next */
 	uint32_t in_use;             /* holes held now */
+	flow_tcp_report_fn report;   /* told of ACKed / unseen bytes as counted, or NULL */
+	void *report_ctx;            /* its context */
+	uint64_t now_ns;             /* time reported: packet being tracked, or ending flow's last */
 };
 
 /* Per TCP packet: state, sequence tracking, ACKed-unseen. */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "flow/flow.h"
 #include "health/health.h"
 #include "mirror/session.h"
 
@@ -27,29 +28,12 @@
 #define HEALTH_SUBNET_SLOTS 2048      /* index slots for the subnet table */
 #define HEALTH_CONN_IDLE_NS (300ull * 1000000000ull) /* idle connections may be retired */
 #define HEALTH_CONN_PROBE 64          /* probes before a connection is not tracked */
-#define HEALTH_TCP_WINDOW (1u << 30)  /* larger sequence jumps are not data */
-/* An ACKed range may still arrive this long after the ACK (copies of the
- * two directions reach the sensor by different paths: two sessions, two
- * TAP legs) before it counts as unseen; the flow stage allows the same. */
-#define HEALTH_TCP_REORDER_NS 50000000ull
 
-/* A range of one direction's sequence space not seen (yet). */
-struct conn_hole {
-	uint32_t start, end;  /* [start, end) */
-	uint64_t acked_ns;    /* capture time an ACK first covered it, 0 = not yet */
-};
-
-/* One direction of a TCP connection (the data one side sends). */
+/* One side of a TCP connection (direction evidence only: the ACKed and
+ * unseen bytes come from the flow stage, see health_tcp_bytes()). */
 struct conn_dir {
-	bool init;          /* a packet from this side was seen */
-	bool acked_init;    /* acked_to holds a value */
 	bool sent_ack;      /* sent a segment with ACK set: the peer did send */
-	uint8_t nholes;     /* holes in use */
 	uint64_t pkts;      /* packets from this side */
-	uint32_t start;     /* first sequence number seen */
-	uint32_t max_end;   /* highest sequence end seen (or known acked) */
-	uint32_t acked_to;  /* highest acknowledgement from the peer */
-	struct conn_hole holes[HEALTH_CONN_HOLES]; /* oldest first */
 };
 
 struct health_conn {
@@ -77,6 +61,9 @@ struct health_priv {
 	struct health pub;          /* what callers and renderers see (first member) */
 	struct health_index sidx;   /* subnet look-up index */
 	int last_sess;              /* last session hit (consecutive packets share one) */
+	uint32_t tcp_pl;            /* pipeline session index of the last TCP report */
+	int tcp_sess;               /* its session here (-1 none); valid if tcp_pl_set */
+	bool tcp_pl_set;            /* tcp_pl / tcp_sess hold a look-up */
 };
 
 void health_config_default(struct health_config *cfg)
@@ -677,11 +664,6 @@ static void mac_add(struct health *h, const uint8_t *mac)
 
 /* ---------------------------------------------------------------- TCP */
 
-static bool seq_lt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
 static void dirs_add(struct health_dirs *d, int kind)
 {
 	d->conns++;
@@ -781,172 +763,50 @@ static void conn_judge(struct health *h, struct health_conn *c)
 	}
 }
 
-static void loss_account(struct health *h, struct health_conn *c, int side, uint64_t acked,
-			 uint64_t unseen, uint64_t ts)
+/* The session here that the pipeline's session index pl stands for, -1 none. */
+static int session_of_pl(struct health *h, uint32_t pl)
 {
+	struct health_priv *hp = (struct health_priv *)h;
+	if (pl == FLOW_SESSION_NONE)
+		return -1;
+	if (hp->tcp_pl_set && hp->tcp_pl == pl)
+		return hp->tcp_sess;
+	int found = -1;
+	for (unsigned i = 0; i < h->nsess; i++)
+		if (h->sess[i].pl_index >= 0 && (uint32_t)h->sess[i].pl_index == pl) {
+			found = (int)i;
+			break;
+		}
+	hp->tcp_pl = pl;
+	hp->tcp_sess = found;
+	hp->tcp_pl_set = found >= 0; /* a miss is not kept: the session may come */
+	return found;
+}
+
+void health_tcp_bytes(struct health *h, const struct flow *f, int dir, uint64_t acked,
+		      uint64_t unseen, uint64_t ts)
+{
+	if (dir < 0 || dir > 1 || (!acked && !unseen))
+		return;
 	h->tcp_acked += acked;
 	h->tcp_unseen += unseen;
 	unsigned b = bin_of(h, ts);
 	h->bins_acked[b] += acked;
 	h->bins_unseen[b] += unseen;
-	if (c->subnet[side] >= 0) {
-		h->subnets[c->subnet[side]].tcp_acked += acked;
-		h->subnets[c->subnet[side]].tcp_unseen += unseen;
+	int sn = subnet_get(h, &f->a[dir]); /* the sender of the data */
+	if (sn >= 0) {
+		h->subnets[sn].tcp_acked += acked;
+		h->subnets[sn].tcp_unseen += unseen;
 	}
-	if (c->sess >= 0) {
-		h->sess[c->sess].tcp_acked += acked;
-		h->sess[c->sess].tcp_unseen += unseen;
+	int sess = session_of_pl(h, f->session_index);
+	if (sess >= 0) {
+		h->sess[sess].tcp_acked += acked;
+		h->sess[sess].tcp_unseen += unseen;
 	}
-	if (c->input < HEALTH_MAX_INPUTS) {
-		h->in[c->input].tcp_acked += acked;
-		h->in[c->input].tcp_unseen += unseen;
+	if (f->source < HEALTH_MAX_INPUTS) {
+		h->in[f->source].tcp_acked += acked;
+		h->in[f->source].tcp_unseen += unseen;
 	}
-}
-
-static void hole_del(struct conn_dir *d, unsigned i)
-{
-	memmove(&d->holes[i], &d->holes[i + 1], sizeof(d->holes[0]) * (d->nholes - i - 1));
-	d->nholes--;
-}
-
-/* Count ACKed holes as unseen: those ACKed at least the reorder allowance
- * ago, or all of them (force: the connection ends). */
-static void holes_expire(struct health *h, struct health_conn *c, int side, uint64_t now,
-			 bool force)
-{
-	struct conn_dir *d = &c->d[side];
-	uint64_t unseen = 0;
-	for (unsigned i = 0; i < d->nholes;) {
-		struct conn_hole *o = &d->holes[i];
-		if (o->acked_ns && (force || (now >= o->acked_ns &&
-					      now - o->acked_ns >= HEALTH_TCP_REORDER_NS))) {
-			unseen += o->end - o->start;
-			hole_del(d, i);
-			continue;
-		}
-		i++;
-	}
-	if (unseen)
-		loss_account(h, c, side, 0, unseen, now);
-}
-
-/* Remember [start, end) as not seen; when every slot is taken the oldest
- * hole is judged now (unseen if it was ACKed, forgotten if not). */
-static void hole_add(struct health *h, struct health_conn *c, int side, uint32_t start,
-		     uint32_t end, uint64_t acked_ns, uint64_t now)
-{
-	struct conn_dir *d = &c->d[side];
-	if (d->nholes == HEALTH_CONN_HOLES) {
-		event_count(&h->events, EV_HEALTH_HOLES_FULL);
-		if (d->holes[0].acked_ns)
-			loss_account(h, c, side, 0, d->holes[0].end - d->holes[0].start, now);
-		hole_del(d, 0);
-	}
-	d->holes[d->nholes].start = start;
-	d->holes[d->nholes].end = end;
-	d->holes[d->nholes].acked_ns = acked_ns;
-	d->nholes++;
-}
-
-/* Mark [s, e) of one direction as seen: trim or split its holes. */
-static void holes_fill(struct conn_dir *d, uint32_t s, uint32_t e)
-{
-	for (unsigned i = 0; i < d->nholes;) {
-		struct conn_hole *o = &d->holes[i];
-		if (!seq_lt(s, o->end) || !seq_lt(o->start, e)) { /* no overlap */
-			i++;
-			continue;
-		}
-		bool head = !seq_lt(o->start, s); /* fill starts at or before the hole */
-		bool tail = !seq_lt(e, o->end);   /* fill ends at or after the hole */
-		if (head && tail) {
-			hole_del(d, i);
-			continue;
-		}
-		if (head) {
-			o->start = e;
-		} else if (tail) {
-			o->end = s;
-		} else if (d->nholes < HEALTH_CONN_HOLES) {
-			d->holes[d->nholes] = *o;
-			d->holes[d->nholes].start = e;
-			d->nholes++;
-			o->end = s;
-		} else {
-			/* No room to split: keep the larger part. */
-			if (s - o->start >= o->end - e)
-				o->end = s;
-			else
-				o->start = e;
-		}
-		i++;
-	}
-}
-
-/* Data (or SYN/FIN) [seq, end) sent by side. */
-static void conn_data(struct health *h, struct health_conn *c, int side, uint32_t seq,
-		      uint32_t end, uint64_t ts)
-{
-	struct conn_dir *d = &c->d[side];
-	if (!d->init) {
-		d->init = true;
-		d->start = seq;
-		d->max_end = end;
-		return;
-	}
-	uint32_t fwd = seq - d->max_end;
-	if (fwd != 0 && fwd < HEALTH_TCP_WINDOW) {
-		/* New data beyond a gap: remember the gap. */
-		hole_add(h, c, side, d->max_end, seq, 0, ts);
-		d->max_end = end;
-		return;
-	}
-	if (fwd == 0) {
-		d->max_end = end;
-		return;
-	}
-	/* Starts before max_end: a retransmission, a late copy, maybe filling a hole. */
-	holes_fill(d, seq, seq_lt(d->max_end, end) ? d->max_end : end);
-	if (seq_lt(d->max_end, end) && (uint32_t)(end - d->max_end) < HEALTH_TCP_WINDOW)
-		d->max_end = end;
-}
-
-/* The peer acknowledged side's data up to ack. */
-static void conn_ack(struct health *h, struct health_conn *c, int side, uint32_t ack, uint64_t ts)
-{
-	struct conn_dir *d = &c->d[side];
-	if (!d->init)
-		return; /* never saw this side: no judgement possible */
-	if (!d->acked_init) {
-		d->acked_init = true;
-		d->acked_to = d->start;
-	}
-	uint32_t adv = ack - d->acked_to;
-	if (adv == 0 || adv >= HEALTH_TCP_WINDOW)
-		return; /* old, repeated or implausible */
-	uint64_t when = ts ? ts : 1;
-	/* Holes below the ACK are now known to have been sent. */
-	for (unsigned i = 0; i < d->nholes; i++) {
-		struct conn_hole *o = &d->holes[i];
-		if (o->acked_ns || !seq_lt(o->start, ack))
-			continue;
-		if (seq_lt(ack, o->end) && d->nholes < HEALTH_CONN_HOLES) {
-			/* Partly covered: split at the ACK. */
-			d->holes[d->nholes] = *o;
-			d->holes[d->nholes].start = ack;
-			d->holes[d->nholes].acked_ns = 0;
-			d->nholes++;
-			o->end = ack;
-		}
-		o->acked_ns = when;
-	}
-	/* ACKed beyond anything seen: a hole the ACK itself reveals. */
-	if (seq_lt(d->max_end, ack)) {
-		hole_add(h, c, side, d->max_end, ack, when, ts);
-		d->max_end = ack;
-	}
-	d->acked_to = ack;
-	loss_account(h, c, side, adv, 0, ts);
 }
 
 static uint64_t conn_hash(const struct packet *p)
@@ -965,12 +825,10 @@ static uint64_t conn_hash(const struct packet *p)
 	return fnv(hsh, &pb, 2);
 }
 
-/* A connection leaves the table (retired or end of input): its ACKed
- * holes are unseen, its directions are judged. */
+/* A connection leaves the table (retired or end of input): its directions
+ * are judged. */
 static void conn_end(struct health *h, struct health_conn *c)
 {
-	holes_expire(h, c, 0, c->last_ns, true);
-	holes_expire(h, c, 1, c->last_ns, true);
 	conn_judge(h, c);
 }
 
@@ -1043,25 +901,16 @@ static void tcp_packet(struct health *h, const struct packet *p, int sess)
 		return;
 	c->last_ns = p->ts_ns;
 	c->d[side].pkts++;
-	bool syn = p->tcp_flags & 0x02, fin = p->tcp_flags & 0x01, ack = p->tcp_flags & 0x10;
+	bool syn = p->tcp_flags & 0x02, ack = p->tcp_flags & 0x10;
 	if (syn && c->client < 0)
 		c->client = (int8_t)(ack ? !side : side);
 	if (c->client < 0 && c->d[0].pkts + c->d[1].pkts == 1)
 		c->client = (int8_t)(p->sport > p->dport ? side : !side);
-	uint32_t len = p->payload_len + (syn ? 1 : 0) + (fin ? 1 : 0);
 	bool client_side = c->client < 0 ? side == 0 : side == c->client;
 	h->dir_pkts[client_side ? 0 : 1]++;
 	h->bins_dir[client_side ? 0 : 1][bin_of(h, p->ts_ns)]++;
-	if (!(p->tcp_flags & 0x04)) /* RST: sequence may be anything */
-		conn_data(h, c, side, p->tcp_seq, p->tcp_seq + len, p->ts_ns);
-	if (ack && !(p->tcp_flags & 0x04)) {
+	if (ack && !(p->tcp_flags & 0x04)) /* RST: its ACK field may be anything */
 		c->d[side].sent_ack = true;
-		conn_ack(h, c, !side, p->tcp_ack, p->ts_ns);
-	}
-	if (c->d[0].nholes)
-		holes_expire(h, c, 0, p->ts_ns, false);
-	if (c->d[1].nholes)
-		holes_expire(h, c, 1, p->ts_ns, false);
 }
 
 /* ---------------------------------------------------------------- frames */
@@ -1271,6 +1120,12 @@ void health_on_packet(void *ctx, const struct packet *p, const struct mirror_ses
 	(void)f;
 	(void)dir;
 	health_packet(ctx, p, s);
+}
+
+void health_on_tcp_bytes(void *ctx, const struct flow *f, int dir, uint64_t acked,
+			 uint64_t unseen, uint64_t ts_ns)
+{
+	health_tcp_bytes(ctx, f, dir, acked, unseen, ts_ns);
 }
 
 void health_on_finish(void *ctx)

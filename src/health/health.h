@@ -17,7 +17,10 @@
  *
  * The TCP "ACKed but unseen" estimate follows the method behind Zeek's
  * capture-loss figure: a byte the receiver acknowledged was on the wire;
- * if the sensor never saw it, the mirror lost it.
+ * if the sensor never saw it, the mirror lost it. The flow stage tracks
+ * the sequence numbers (src/flow/flow_tcp.c) and reports the bytes as it
+ * counts them (health_tcp_bytes()); this accumulator only sums them per
+ * subnet, session, input, overall and plot bin.
  *
  * Every table is bounded; what did not fit is counted (`*_overflow`) and
  * reported. Nothing is allocated per packet: all tables are allocated by
@@ -41,7 +44,6 @@
 #define HEALTH_V6_HOSTS 64          /* interface IDs kept per IPv6 /64 */
 #define HEALTH_MAX_MACS 4096        /* distinct source MACs overall */
 #define HEALTH_CONN_SLOTS 65536     /* TCP connection table (open addressing) */
-#define HEALTH_CONN_HOLES 6         /* sequence holes kept per direction */
 #define HEALTH_BINS 240             /* time-series bins for the plots */
 #define HEALTH_MISSING_PAIRS 64     /* (from, to) subnet pairs of missing directions */
 #define HEALTH_PROTOS 64            /* protocol names known (bit mask width) */
@@ -303,6 +305,14 @@ void health_finish(struct health *h);
 void health_on_packet(void *ctx, const struct packet *p, const struct mirror_session *s,
 		      const struct flow *f, int dir);
 void health_on_finish(void *ctx);
+/* TCP bytes of flow direction dir newly ACKed / judged unseen, as the flow
+ * stage reports them (pipeline_observer.on_tcp_bytes), at capture time ts:
+ * added to the sender's subnet, the flow's session and input, the overall
+ * figures and the plot bin of ts. */
+void health_tcp_bytes(struct health *h, const struct flow *f, int dir, uint64_t acked,
+		      uint64_t unseen, uint64_t ts);
+void health_on_tcp_bytes(void *ctx, const struct flow *f, int dir, uint64_t acked,
+			 uint64_t unseen, uint64_t ts_ns);
 
 /* Readable address ("203.0.113.5", "2001:db8::1"). */
 void health_addr_name(const struct ip_addr *a, char *buf, size_t len);

@@ -62,6 +62,8 @@ void pipeline_config_default(struct pipeline_config *cfg)
 }
 
 static void flow_ended(void *ctx, const struct flow *f);
+static void flow_tcp_bytes(void *ctx, const struct flow *f, int dir,
+			   uint64_t acked, uint64_t unseen, uint64_t ts_ns);
 
 struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *err, size_t errlen)
 {
@@ -82,6 +84,7 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *err, size
 	if (pl->flows) {
 		flow_table_set_events(pl->flows, &pl->events);
 		flow_table_set_on_evict(pl->flows, flow_ended, pl);
+		flow_table_set_on_tcp_bytes(pl->flows, flow_tcp_bytes, pl);
 	}
 	if (!pl->dec || !pl->sessions || !pl->dedup || !pl->flows) {
 		snprintf(err, errlen, "out of memory setting up the pipeline (max flows %u)",
@@ -150,6 +153,16 @@ static void flow_ended(void *ctx, const struct flow *f)
 	for (unsigned i = 0; i < pl->nobs; i++)
 		if (pl->obs[i].on_flow_end)
 			pl->obs[i].on_flow_end(pl->obs[i].ctx, f);
+}
+
+/* The flow stage counted TCP bytes ACKed / unseen: observers accumulate them. */
+static void flow_tcp_bytes(void *ctx, const struct flow *f, int dir,
+			   uint64_t acked, uint64_t unseen, uint64_t ts_ns)
+{
+	struct pipeline *pl = ctx;
+	for (unsigned i = 0; i < pl->nobs; i++)
+		if (pl->obs[i].on_tcp_bytes)
+			pl->obs[i].on_tcp_bytes(pl->obs[i].ctx, f, dir, acked, unseen, ts_ns);
 }
 
 static void notify(struct pipeline *pl, const struct packet *p,

@@ -53,6 +53,10 @@ struct pipeline_observer {
 			  const struct mirror_session *s, const struct flow *f, int dir);
 	void (*on_flow_end)(void *ctx, const struct flow *f);
 	void (*on_finish)(void *ctx);
+	/* TCP bytes of flow direction dir newly ACKed / judged unseen, as the
+	 * flow stage counts them (see flow_tcp_report_fn); may be NULL. */
+	void (*on_tcp_bytes)(void *ctx, const struct flow *f, int dir,
+			     uint64_t acked, uint64_t unseen, uint64_t ts_ns);
 	void *ctx;
 };
 

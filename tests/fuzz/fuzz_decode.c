@@ -152,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct pipeline_observer ob = {
 			.on_packet = health_on_packet,
 			.on_finish = health_on_finish,
+			.on_tcp_bytes = health_on_tcp_bytes,
 			.ctx = h,
 		};
 		pipeline_add_observer(pl, &ob);
