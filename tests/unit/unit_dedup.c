@@ -8,30 +8,12 @@
  * unit); exits 1 on a failure.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mirror/dedup.h"
 
-static int failures;
-
-static void check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void check(const char *name, int ok, const char *fmt, ...)
-{
-	if (ok) {
-		printf("PASS unit/%s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL unit/%s: ", name);
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "unit.h"
 
 /* What a test frame looks like; frame() turns it into bytes + packet. */
 struct spec {

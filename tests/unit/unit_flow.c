@@ -7,31 +7,13 @@
  * unit); exits 1 on a failure.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow/flow.h"
 
-static int failures;
-
-static void check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void check(const char *name, int ok, const char *fmt, ...)
-{
-	if (ok) {
-		printf("PASS unit/%s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL unit/%s: ", name);
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "unit.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull

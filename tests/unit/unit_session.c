@@ -12,26 +12,7 @@
 #include "mirror/admit.h"
 #include "mirror/session.h"
 
-static int failures;
-
-static void check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-#include <stdarg.h>
-static void check(const char *name, int ok, const char *fmt, ...)
-{
-	if (ok) {
-		printf("PASS unit/%s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL unit/%s: ", name);
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "unit.h"
 
 static struct mirror_session fresh(void)
 {
