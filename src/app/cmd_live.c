@@ -18,11 +18,6 @@
 #include "capture/live.h"
 #include "capture/tunnel_sink.h"
 
-enum {
-	OPT_RING_MB = 1000, OPT_DIRECTION, OPT_NO_PROMISC, OPT_IGNORE_OUTGOING,
-	OPT_BLOCK_TIMEOUT,
-};
-
 struct live_cli {
 	struct live_opts lo;   /* capture options built from the command line */
 };
@@ -30,44 +25,7 @@ struct live_cli {
 static int live_handle(void *ctx, int val, const char *arg)
 {
 	struct live_cli *cli = ctx;
-	unsigned long long v;
-
-	switch (val) {
-	case OPT_RING_MB:
-		if (app_parse_uint(arg, 1, 4096, &v)) {
-			fprintf(stderr, "mirrorsense live: --ring-mb wants 1..4096, not '%s'\n", arg);
-			return -1;
-		}
-		cli->lo.ring_mb = (uint32_t)v;
-		return 0;
-	case OPT_BLOCK_TIMEOUT:
-		if (app_parse_uint(arg, 1, 1000, &v)) {
-			fprintf(stderr, "mirrorsense live: --block-timeout wants 1..1000 ms, not '%s'\n", arg);
-			return -1;
-		}
-		cli->lo.block_timeout_ms = (uint32_t)v;
-		return 0;
-	case OPT_DIRECTION:
-		if (!strcmp(arg, "both"))
-			cli->lo.dir = AFP_DIR_BOTH;
-		else if (!strcmp(arg, "rx") || !strcmp(arg, "in"))
-			cli->lo.dir = AFP_DIR_RX;
-		else if (!strcmp(arg, "tx") || !strcmp(arg, "out"))
-			cli->lo.dir = AFP_DIR_TX;
-		else {
-			fprintf(stderr, "mirrorsense live: --direction is rx, tx or both, not '%s'\n", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_NO_PROMISC:
-		cli->lo.promisc = false;
-		return 0;
-	case OPT_IGNORE_OUTGOING:
-		cli->lo.ignore_outgoing = true;
-		return 0;
-	default:
-		return -1;
-	}
+	return app_live_option(&cli->lo, "live", val, arg);
 }
 
 /* Exit code for a failed open, from the kind of failure. */
@@ -91,21 +49,12 @@ int cmd_live(int argc, char **argv)
 	live_opts_default(&cli.lo);
 	struct app_extra extra = {
 		.opts = {
-			{ "ring-mb", required_argument, NULL, OPT_RING_MB },
-			{ "direction", required_argument, NULL, OPT_DIRECTION },
-			{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
-			{ "ignore-outgoing", no_argument, NULL, OPT_IGNORE_OUTGOING },
-			{ "block-timeout", required_argument, NULL, OPT_BLOCK_TIMEOUT },
+			APP_LIVE_LONGOPTS,
 			{ NULL, 0, NULL, 0 },
 		},
 		.handle = live_handle,
 		.ctx = &cli,
-		.usage = "  capture:\n"
-			 "      --direction D        rx, tx or both (default both) of each interface\n"
-			 "      --ignore-outgoing    skip what this host itself sends on the interfaces\n"
-			 "      --no-promisc         do not put the interfaces in promiscuous mode\n"
-			 "      --ring-mb N          kernel ring per interface in MiB (default 16)\n"
-			 "      --block-timeout MS   ring block timeout in ms (default 10)\n",
+		.usage = "  capture:\n" APP_LIVE_USAGE,
 	};
 	int rc = app_opts_parse(&o, "live", argc, argv, &extra);
 	if (rc)
@@ -118,10 +67,8 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, "mirrorsense live: no interface given (-i IF)\n");
 		return EXIT_USAGE;
 	}
-	if (cli.lo.dir == AFP_DIR_TX && cli.lo.ignore_outgoing) {
-		fprintf(stderr, "mirrorsense live: --direction tx and --ignore-outgoing exclude each other\n");
+	if (app_live_check(&cli.lo, "live"))
 		return EXIT_USAGE;
-	}
 	if (o.write_path && !strcmp(o.write_path, "-") && (!o.quiet || o.packets)) {
 		fprintf(stderr, "mirrorsense live: -w - writes pcap to standard output; add --quiet\n");
 		return EXIT_USAGE;

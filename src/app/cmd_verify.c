@@ -30,7 +30,6 @@ enum {
 	OPT_HTML = 1100, OPT_EXPECT, OPT_LINK_SPEED, OPT_LOSS_WARN, OPT_LOSS_FAIL,
 	OPT_DUP_WARN, OPT_DUP_FAIL, OPT_BIDIR_WARN, OPT_BIDIR_FAIL, OPT_UNICAST_WARN,
 	OPT_UNICAST_FAIL, OPT_TRUNC_FAIL, OPT_GAP, OPT_HWTS_SPREAD, OPT_MIN_CONN,
-	OPT_RING_MB, OPT_DIRECTION,
 };
 
 struct verify_cli {
@@ -110,26 +109,9 @@ static int verify_handle(void *ctx, int val, const char *arg)
 		}
 		cli->hc.min_conn_packets = (unsigned)v;
 		return 0;
-	case OPT_RING_MB:
-		if (app_parse_uint(arg, 1, 4096, &v)) {
-			fprintf(stderr, "mirrorsense verify: --ring-mb wants 1..4096, not '%s'\n", arg);
-			return -1;
-		}
-		cli->lo.ring_mb = (uint32_t)v;
-		return 0;
-	case OPT_DIRECTION:
-		if (!strcmp(arg, "both"))
-			cli->lo.dir = AFP_DIR_BOTH;
-		else if (!strcmp(arg, "rx") || !strcmp(arg, "in"))
-			cli->lo.dir = AFP_DIR_RX;
-		else if (!strcmp(arg, "tx") || !strcmp(arg, "out"))
-			cli->lo.dir = AFP_DIR_TX;
-		else {
-			fprintf(stderr, "mirrorsense verify: --direction is rx, tx or both, not '%s'\n", arg);
-			return -1;
-		}
-		return 0;
 	default:
+		if (val >= APP_OPT_LIVE_FIRST && val <= APP_OPT_LIVE_LAST)
+			return app_live_option(&cli->lo, "verify", val, arg);
 		return -1;
 	}
 }
@@ -190,8 +172,7 @@ int cmd_verify(int argc, char **argv)
 			{ "gap", required_argument, NULL, OPT_GAP },
 			{ "hwts-spread", required_argument, NULL, OPT_HWTS_SPREAD },
 			{ "min-conn-packets", required_argument, NULL, OPT_MIN_CONN },
-			{ "ring-mb", required_argument, NULL, OPT_RING_MB },
-			{ "direction", required_argument, NULL, OPT_DIRECTION },
+			APP_LIVE_LONGOPTS,
 			{ NULL, 0, NULL, 0 },
 		},
 		.handle = verify_handle,
@@ -212,8 +193,7 @@ int cmd_verify(int argc, char **argv)
 			 "      --gap S              a silence longer than S seconds warns (default 10)\n"
 			 "      --hwts-spread MS     ERSPAN III timestamp spread that warns (default 100)\n"
 			 "      --min-conn-packets N shorter TCP connections are not judged (default 2)\n"
-			 "      --direction D        live: rx, tx or both (default both)\n"
-			 "      --ring-mb N          live: kernel ring per interface in MiB (default 16)\n"
+			 "  capture (-i):\n" APP_LIVE_USAGE
 			 "  exit status: 0 all passed, 1 something warned, 2 something failed,\n"
 			 "  64 usage, 65 bad input, 66 input missing, 74 output not written\n",
 	};
@@ -233,6 +213,8 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "mirrorsense verify: a warn threshold is beyond its fail threshold\n");
 		return EXIT_USAGE;
 	}
+	if (app_live_check(&cli.lo, "verify"))
+		return EXIT_USAGE;
 	if (o.write_path && !strcmp(o.write_path, "-")) {
 		fprintf(stderr, "mirrorsense verify: -w - is not supported here (the report goes to standard output)\n");
 		return EXIT_USAGE;

@@ -313,3 +313,56 @@ bad:
 	}
 	return 0;
 }
+
+int app_live_option(struct live_opts *lo, const char *cmd, int val, const char *arg)
+{
+	unsigned long long v;
+
+	switch (val) {
+	case APP_OPT_RING_MB:
+		if (app_parse_uint(arg, 1, 4096, &v)) {
+			fprintf(stderr, "mirrorsense %s: --ring-mb wants 1..4096, not '%s'\n", cmd, arg);
+			return -1;
+		}
+		lo->ring_mb = (uint32_t)v;
+		return 0;
+	case APP_OPT_BLOCK_TIMEOUT:
+		if (app_parse_uint(arg, 1, 1000, &v)) {
+			fprintf(stderr, "mirrorsense %s: --block-timeout wants 1..1000 ms, not '%s'\n",
+				cmd, arg);
+			return -1;
+		}
+		lo->block_timeout_ms = (uint32_t)v;
+		return 0;
+	case APP_OPT_DIRECTION:
+		if (!strcmp(arg, "both"))
+			lo->dir = AFP_DIR_BOTH;
+		else if (!strcmp(arg, "rx") || !strcmp(arg, "in"))
+			lo->dir = AFP_DIR_RX;
+		else if (!strcmp(arg, "tx") || !strcmp(arg, "out"))
+			lo->dir = AFP_DIR_TX;
+		else {
+			fprintf(stderr, "mirrorsense %s: --direction is rx, tx or both, not '%s'\n", cmd, arg);
+			return -1;
+		}
+		return 0;
+	case APP_OPT_NO_PROMISC:
+		lo->promisc = false;
+		return 0;
+	case APP_OPT_IGNORE_OUTGOING:
+		lo->ignore_outgoing = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int app_live_check(const struct live_opts *lo, const char *cmd)
+{
+	if (lo->dir == AFP_DIR_TX && lo->ignore_outgoing) {
+		fprintf(stderr, "mirrorsense %s: --direction tx and --ignore-outgoing exclude each other\n",
+			cmd);
+		return -1;
+	}
+	return 0;
+}

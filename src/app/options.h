@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "capture/live.h"
 #include "capture/source.h"
 #include "pipeline/pipeline.h"
 
@@ -46,6 +47,43 @@ struct app_extra {
  * (message printed). cmd names the command in messages. */
 int app_opts_parse(struct app_opts *o, const char *cmd, int argc, char **argv,
 		   const struct app_extra *extra);
+
+/*
+ * Live-capture options, the same in every command that opens interfaces
+ * (live, verify): put APP_LIVE_LONGOPTS in the command's app_extra.opts,
+ * pass values in [APP_OPT_LIVE_FIRST, APP_OPT_LIVE_LAST] to
+ * app_live_option(), append APP_LIVE_USAGE to its usage text and call
+ * app_live_check() after parsing.
+ */
+enum {
+	APP_OPT_LIVE_FIRST = 1050,
+	APP_OPT_RING_MB = APP_OPT_LIVE_FIRST, /* --ring-mb N */
+	APP_OPT_DIRECTION,                    /* --direction rx|tx|both */
+	APP_OPT_NO_PROMISC,                   /* --no-promisc */
+	APP_OPT_IGNORE_OUTGOING,              /* --ignore-outgoing */
+	APP_OPT_BLOCK_TIMEOUT,                /* --block-timeout MS */
+	APP_OPT_LIVE_LAST = APP_OPT_BLOCK_TIMEOUT,
+};
+
+#define APP_LIVE_LONGOPTS                                                        \
+	{ "ring-mb", required_argument, NULL, APP_OPT_RING_MB },                 \
+	{ "direction", required_argument, NULL, APP_OPT_DIRECTION },             \
+	{ "no-promisc", no_argument, NULL, APP_OPT_NO_PROMISC },                 \
+	{ "ignore-outgoing", no_argument, NULL, APP_OPT_IGNORE_OUTGOING },       \
+	{ "block-timeout", required_argument, NULL, APP_OPT_BLOCK_TIMEOUT }
+
+#define APP_LIVE_USAGE                                                                       \
+	"      --direction D        rx, tx or both (default both) of each interface\n"          \
+	"      --ignore-outgoing    skip what this host itself sends on the interfaces\n"       \
+	"      --no-promisc         do not put the interfaces in promiscuous mode\n"            \
+	"      --ring-mb N          kernel ring per interface in MiB (default 16)\n"            \
+	"      --block-timeout MS   ring block timeout in ms (default 10)\n"
+
+/* One live-capture option into lo: 0, or -1 after printing why the value
+ * is bad (cmd names the command). */
+int app_live_option(struct live_opts *lo, const char *cmd, int val, const char *arg);
+/* After parsing: 0, or -1 after printing which options exclude each other. */
+int app_live_check(const struct live_opts *lo, const char *cmd);
 
 /* Parse "250ms", "2s", "500us", "1000000ns" or a bare number of ms. */
 int app_parse_duration_ns(const char *s, uint64_t *ns);
