@@ -30,7 +30,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +42,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/run.h"
 #include "capture/afpacket.h"
 #include "core/event.h"
 #include "send/balance.h"
@@ -89,14 +89,6 @@ struct mirror {
 	uint64_t truncated;        /* frames cut by --snap */
 	struct event_counts ev;    /* send.* events (runts, oversize frames) */
 };
-
-static volatile sig_atomic_t mirror_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	mirror_stop = 1;
-}
 
 static uint64_t mono_ns(void)
 {
@@ -608,13 +600,7 @@ int cmd_mirror(int argc, char **argv)
 		}
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	run_install_signals();
 
 	fprintf(stderr, "mirror: running: %u interface(s), %u destination(s), %s\n",
 		m.nifs, m.ndests, m.balance ? "balance" : "copy");
@@ -624,7 +610,7 @@ int cmd_mirror(int argc, char **argv)
 	t0 = mono_ns();
 	uint64_t next_status = t0 + (uint64_t)(status_s * 1e9);
 	uint64_t end = duration > 0 ? t0 + (uint64_t)(duration * 1e9) : 0;
-	while (!mirror_stop) {
+	while (!run_stop_requested()) {
 		int r = afp_poll(rings, m.nifs, MIRROR_POLL_MS);
 		if (r < 0 && errno != EINTR) {
 			fprintf(stderr, "mirror: poll: %s\n", strerror(errno));
