@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "assets/assets_int.h"
+#include "core/hash.h"
 #include "flow/flow.h"
 
 static const char *const type_names[ASSET__COUNT] = {
@@ -101,22 +102,12 @@ int assets_ep_parse(const char *s, struct conv_ep *e)
 
 /* ---- tables ---- */
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
 static uint64_t mac_hash(const uint8_t m[6])
 {
 	uint64_t x = 0;
 	for (int i = 0; i < 6; i++)
 		x = (x << 8) | m[i];
-	return mix64(x);
+	return hash_mix64(x);
 }
 
 static uint64_t ip_hash(const struct ip_addr *ip)
@@ -124,7 +115,7 @@ static uint64_t ip_hash(const struct ip_addr *ip)
 	uint64_t x, y;
 	memcpy(&x, ip->a, 8);
 	memcpy(&y, ip->a + 8, 8);
-	return mix64(mix64(x ^ ip->family) ^ y);
+	return hash_mix64(hash_mix64(x ^ ip->family) ^ y);
 }
 
 static bool dev_has_ip(const struct device *d, const struct ip_addr *ip)
@@ -205,11 +196,11 @@ static uint64_t ep_hash(const struct conv_ep *x, const struct conv_ep *y)
 	uint64_t h = 0x9e3779b97f4a7c15ull;
 	const struct conv_ep *e[2] = { x, y };
 	for (int k = 0; k < 2; k++) {
-		h = mix64(h ^ e[k]->kind);
+		h = hash_mix64(h ^ e[k]->kind);
 		for (int i = 0; i < 16; i += 8) {
 			uint64_t v;
 			memcpy(&v, e[k]->a + i, 8);
-			h = mix64(h ^ v);
+			h = hash_mix64(h ^ v);
 		}
 	}
 	return h;
@@ -564,7 +555,7 @@ void assets_packet(struct assets *a, const struct packet *p, const struct flow *
 		if (p->nvlans)
 			assets_dev_add_vlan(a, src, p->vlans[p->nvlans - 1]);
 		/* The mirror source text is built only when it changes. */
-		uint32_t sh = (uint32_t)mix64(((uint64_t)p->mirror.transport << 48) ^
+		uint32_t sh = (uint32_t)hash_mix64(((uint64_t)p->mirror.transport << 48) ^
 					      ((uint64_t)p->mirror.rspan_vlan << 32) ^ p->mirror.session ^
 					      ((uint64_t)p->mirror.outer_src.a[3] << 24) ^
 					      p->mirror.outer_src.a[2]) | 1u;

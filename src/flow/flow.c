@@ -29,6 +29,7 @@
  * industrial protocol port listed below) to another port comes from the
  * responder.
  */
+#include "core/hash.h"
 #include "flow/flow.h"
 #include "flow/flow_tcp.h"
 
@@ -214,16 +215,6 @@ static bool pkt_is_ip(const struct packet *p)
 	       p->src.family == p->dst.family;
 }
 
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
 /* Endpoints of p with the ports the key uses. */
 static void pkt_ports(const struct packet *p, uint16_t *sp, uint16_t *dp)
 {
@@ -267,7 +258,7 @@ uint64_t flow_hash_packet(const struct packet *p, bool vlan_in_key)
 		uint64_t es = ((uint64_t)load32(p->src.a) << 16) | sp;
 		uint64_t ed = ((uint64_t)load32(p->dst.a) << 16) | dp;
 		uint64_t lo = es < ed ? es : ed, hi = es < ed ? ed : es;
-		h = mix64(mix64(lo ^ (vlan << 48) ^ 0x9e3779b97f4a7c15ull) ^ hi ^
+		h = hash_mix64(hash_mix64(lo ^ (vlan << 48) ^ 0x9e3779b97f4a7c15ull) ^ hi ^
 			  (proto << 48));
 	} else {
 		uint64_t s0 = load64(p->src.a), s1 = load64(p->src.a + 8);
@@ -277,10 +268,10 @@ uint64_t flow_hash_packet(const struct packet *p, bool vlan_in_key)
 		uint64_t h0 = s_first ? d0 : s0, h1 = s_first ? d1 : s1;
 		uint64_t ports = s_first ? ((uint64_t)sp << 16 | dp)
 					 : ((uint64_t)dp << 16 | sp);
-		h = mix64(l0 ^ 0x6a09e667f3bcc908ull);
-		h = mix64(h ^ l1);
-		h = mix64(h ^ h0);
-		h = mix64(h ^ h1 ^ (ports << 24) ^ (proto << 56) ^ (vlan << 8) ^ 6);
+		h = hash_mix64(l0 ^ 0x6a09e667f3bcc908ull);
+		h = hash_mix64(h ^ l1);
+		h = hash_mix64(h ^ h0);
+		h = hash_mix64(h ^ h1 ^ (ports << 24) ^ (proto << 56) ^ (vlan << 8) ^ 6);
 	}
 	return h ? h : 1;
 }

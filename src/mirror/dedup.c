@@ -157,7 +157,8 @@ static inline uint64_t load64(const uint8_t *b)
  * and a mask when 8 bytes are there, byte by byte otherwise. The value
  * depends only on b[0..n).
  */
-static uint64_t hash_bytes(const uint8_t *b, size_t n, uint64_t seed, size_t readable)
+static inline __attribute__((always_inline)) uint64_t
+hash_bytes(const uint8_t *b, size_t n, uint64_t seed, size_t readable)
 {
 	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull);
 	size_t i = 0;

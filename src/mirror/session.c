@@ -37,6 +37,7 @@
  * a ring bitmap (bit n % W). A restart that lands less than W behind H is
  * indistinguishable from late copies and is counted as reordered/repeated.
  */
+#include "core/hash.h"
 #include "mirror/session.h"
 
 #include <stdlib.h>
@@ -126,16 +127,6 @@ static void key_addr(const struct packet *p, struct ip_addr *a)
 	memcpy(a->a, p->mirror.outer_src.a, n);
 }
 
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
 static uint32_t key_hash(enum transport tr, const struct ip_addr *a, uint32_t id,
 			 bool has_id, uint16_t source)
 {
@@ -144,7 +135,7 @@ static uint32_t key_hash(enum transport tr, const struct ip_addr *a, uint32_t id
 	memcpy(&w1, a->a + 8, 8);
 	uint64_t h = ((uint64_t)id << 32) ^ ((uint64_t)source << 16) ^
 		     ((uint64_t)tr << 8) ^ ((uint64_t)a->family << 1) ^ has_id;
-	h = mix64(h ^ mix64(w0 ^ 0x9e3779b97f4a7c15ull) ^ (w1 * 0xbf58476d1ce4e5b9ull));
+	h = hash_mix64(h ^ hash_mix64(w0 ^ 0x9e3779b97f4a7c15ull) ^ (w1 * 0xbf58476d1ce4e5b9ull));
 	return (uint32_t)(h ^ (h >> 32));
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/hash.h"
 
 #define BALANCE_MAX_VLANS 4      /* tags skipped before giving up */
 
@@ -18,16 +19,6 @@ struct endpoint {
 	uint8_t addr[16];
 	uint16_t port;
 };
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
 
 static uint64_t hash_bytes(uint64_t h, const uint8_t *p, size_t n)
 {
@@ -51,7 +42,7 @@ static uint64_t hash_pair(const struct endpoint *a, const struct endpoint *b,
 	h = hash_bytes(h, a->addr, sizeof a->addr);
 	h = hash_bytes(h, b->addr, sizeof b->addr);
 	h = hash_bytes(h, pp, sizeof pp);
-	return mix64(h);
+	return hash_mix64(h);
 }
 
 uint64_t balance_hash(const uint8_t *frame, uint32_t caplen)
