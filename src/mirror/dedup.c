@@ -34,6 +34,7 @@
  * 10,000 packets: the default 131,072-entry table (2 MiB) keeps that with
  * room (0.3 live entries per 4-way set on average).
  */
+#include "core/hash.h"
 #include "mirror/dedup.h"
 
 #include <stdlib.h>
@@ -128,12 +129,7 @@ static inline uint64_t hash_word(uint64_t h, uint64_t v)
 static inline uint64_t hash_final(uint64_t h, uint64_t tail)
 {
 	h ^= rotl64(tail * 0x87c37b91114253d5ull, 31) * 0x4cf5ad432745937full;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
+	return hash_mix64(h);
 }
 
 /* Words are loaded in host order (the key is a local fingerprint). The
