@@ -193,7 +193,13 @@ static enum source_status file_next(struct source *s, struct packet *pkt)
 	struct file_state *st = s->priv;
 	int best = -1;
 
-	for (unsigned i = 0; i < s->ninputs; i++) {
+	if (s->ninputs == 1) {
+		/* One input: nothing to merge. */
+		if (st->in[0].need_read)
+			file_advance(s, 0);
+		if (st->in[0].data)
+			best = 0;
+	} else for (unsigned i = 0; i < s->ninputs; i++) {
 		struct file_input *fi = &st->in[i];
 		if (fi->need_read)
 			file_advance(s, i);
