@@ -42,6 +42,7 @@
 #include <linux/if_packet.h>
 
 #include "capture/afpacket.h"
+#include "send/send.h"
 
 #define LG_MAX_COUNT 1000000u
 #define LG_MAX_PPS 200000u
@@ -168,14 +169,23 @@ static size_t build(uint8_t *f, const struct lg_opts *o, const uint8_t *smac, ui
 		size_t gl = seq ? 8 + 8 : 4;
 		size_t h = outer_ip(f, o, smac, 47, gl + il);
 		uint8_t *g = f + h;
-		put16(g, seq ? 0x1000 : 0x0000);
-		put16(g + 2, 0x88BE);
 		if (seq) {
-			put32(g + 4, seqno);
-			/* ERSPAN II: ver 1 | VLAN 0; COS 0, En 0, T 0, session; index 0. */
-			put16(g + 8, 0x1000);
-			put16(g + 10, (uint16_t)(o->session & 0x3ff));
-			put32(g + 12, 0);
+			/* GRE with sequence number + ERSPAN II header, built by the
+			 * send module as `mirror --to erspan2://` does: ver 1, VLAN
+			 * 0, COS 0 (TOS 0), En 0, T 0, the session; index 0. */
+			static struct send_dest d; /* large (send batch): not on the stack */
+			d.session = (uint16_t)(o->session & 0x3ff);
+			d.index = 0;
+			d.seq = seqno;
+			struct send_frame fr = { .data = inner, .caplen = (uint32_t)il,
+						 .wirelen = (uint32_t)il };
+			uint32_t split = 0;
+			uint8_t extra[SEND_HDR_MAX];
+			size_t nextra = 0;
+			gl = send_erspan2_ops.header(&d, &fr, g, &split, extra, &nextra);
+		} else {
+			put16(g, 0x0000); /* ERSPAN I: plain GRE, no sequence number */
+			put16(g + 2, 0x88BE);
 		}
 		memcpy(g + gl, inner, il);
 		return h + gl + il;
