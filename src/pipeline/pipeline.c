@@ -84,7 +84,6 @@ struct pipeline *pipeline_new(const struct pipeline_config *cfg, char *err, size
 	if (pl->flows) {
 		flow_table_set_events(pl->flows, &pl->events);
 		flow_table_set_on_evict(pl->flows, flow_ended, pl);
-		flow_table_set_on_tcp_bytes(pl->flows, flow_tcp_bytes, pl);
 	}
 	if (!pl->dec || !pl->sessions || !pl->dedup || !pl->flows) {
 		snprintf(err, errlen, "out of memory setting up the pipeline (max flows %u)",
@@ -115,6 +114,8 @@ int pipeline_add_observer(struct pipeline *pl, const struct pipeline_observer *o
 	if (pl->nobs >= PIPELINE_MAX_OBSERVERS)
 		return -1;
 	pl->obs[pl->nobs++] = *o;
+	if (o->on_tcp_bytes) /* (only then: no call per ACK for nobody) */
+		flow_table_set_on_tcp_bytes(pl->flows, flow_tcp_bytes, pl);
 	return 0;
 }
 
