@@ -25,6 +25,8 @@
 #define GRE_R 0x4000u
 #define GRE_K 0x2000u
 #define GRE_S 0x1000u
+#define GRE_SSR 0x0800u     /* strict source route (RFC 1701) */
+#define GRE_RECUR 0x0700u   /* recursion control (RFC 1701) */
 #define GRE_VER 0x0007u
 
 enum dl dec_gre(struct decoder *d, struct packet *p, struct cursor *c)
@@ -44,7 +46,9 @@ enum dl dec_gre(struct decoder *d, struct packet *p, struct cursor *c)
 		dec_event(d, p, EV_DEC_GRE_BAD_VERSION);
 		return DL_DONE;
 	}
-	if (flags & GRE_R) {
+	/* RFC 2784/2890: a receiver discards GRE with the RFC 1701 routing,
+	 * strict-source-route or recursion fields set (reserved bits 1, 4-7). */
+	if (flags & (GRE_R | GRE_SSR | GRE_RECUR)) {
 		dec_event(d, p, EV_DEC_GRE_ROUTING);
 		return DL_DONE;
 	}

@@ -49,6 +49,7 @@ tcp_doff_overrun         decode.tcp.bad_header_len
 udp_len_lies             decode.udp.bad_len
 udp_len_small            decode.udp.bad_len
 gre_routing              decode.gre.routing
+gre_recursion            decode.gre.routing
 gre_bad_version          decode.gre.bad_version
 gre_pptp                 decode.gre.pptp
 gre_unknown_proto        decode.gre.unknown_proto
