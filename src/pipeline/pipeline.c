@@ -275,6 +275,8 @@ void pipeline_packet(struct pipeline *pl, struct packet *p)
 
 	st->packets++;
 	st->bytes += p->wirelen;
+	if (p->caplen < p->wirelen)
+		event_count(&pl->events, EV_CAPTURE_SNAPLEN_CUT);
 	if (st->first_ns == 0 || p->ts_ns < st->first_ns)
 		st->first_ns = p->ts_ns;
 	if (p->ts_ns < st->last_ns)
