@@ -347,6 +347,7 @@ int source_file_open(struct source *s, const char *const *paths, unsigned n,
 		if (!strcmp(path, "-")) {
 			if (stdin_used++) {
 				snprintf(errbuf, SOURCE_ERRBUF, "standard input given twice");
+				s->err_usage = true;
 				goto fail;
 			}
 		} else if (stat(path, &sb) != 0) {

@@ -101,7 +101,7 @@ MS_STDIN=$T_TMP/cut_fifth.pcap ms_run stdin_cut read - --json
 expect_exit stdin_cut 65 ""
 check_eq stdin_cut_packets_kept 4 "$(jqv "$T_OUT/stdin_cut.out" .totals.packets)"
 MS_STDIN=$GOOD ms_run stdin_twice read - -
-expect_exit stdin_twice 65 "twice"
+expect_exit stdin_twice 64 "twice"
 
 # --- outputs that cannot be written
 ms_run w_no_dir read "$GOOD" -w "$T_TMP/no/such/dir/out.pcap"
