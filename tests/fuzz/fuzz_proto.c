@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sel < 0xc0) {
 		/* The frame: Ethernet + IPv4 header bytes, then the payload. */
 		size_t hdr = 14 + 20;
-		buf = malloc(hdr + n + 1);
+		buf = malloc(hdr + n);
 		if (!buf)
 			return 0;
 		memset(buf, 0, hdr);
@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pre = 8;
 		}
 		size_t len = 14 + pre + n;
-		buf = malloc(len + 1);
+		buf = malloc(len);
 		if (!buf)
 			return 0;
 		memcpy(buf, dst_mac, 6);
