@@ -15,13 +15,13 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build -j$(JOBS) 2>&1 | grep -v -e "Built target" -e "^\[" || true
-	@test -x build/mirrorsense
+	@cmake --build build -j$(JOBS) >build/build.log 2>&1 || { cat build/build.log; exit 1; }
+	@grep -E "warning|error" build/build.log || true
 
 build-asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMS_SANITIZE=ON >/dev/null
-	@cmake --build build-asan -j$(JOBS) 2>&1 | grep -v -e "Built target" -e "^\[" || true
-	@test -x build-asan/mirrorsense
+	@cmake --build build-asan -j$(JOBS) >build-asan/build.log 2>&1 || { cat build-asan/build.log; exit 1; }
+	@grep -E "warning|error" build-asan/build.log || true
 
 demo: build
 	@bash scripts/demo.sh

@@ -20,5 +20,5 @@ echo "== mirrorsense inventory --db inventory.db"
 $MS inventory --db "$OUT/inventory.db"
 echo
 echo "== the clean frames, as tcpdump reads them"
-tcpdump -nr "$OUT/clean.pcap" 2>/dev/null | head -10
+tcpdump -nr "$OUT/clean.pcap" 2>/dev/null | grep -v "^[[:space:]]" | head -10
 exit 0
