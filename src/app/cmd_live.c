@@ -69,10 +69,8 @@ int cmd_live(int argc, char **argv)
 	}
 	if (app_live_check(&cli.lo, "live"))
 		return EXIT_USAGE;
-	if (o.write_path && !strcmp(o.write_path, "-") && (!o.quiet || o.packets)) {
-		fprintf(stderr, "mirrorsense live: -w - writes pcap to standard output; add --quiet\n");
+	if (app_check_stdout_pcap(&o, "live"))
 		return EXIT_USAGE;
-	}
 	cli.lo.bpf = o.bpf;
 
 	if ((rc = job_setup(&j, &o, "live"))) {

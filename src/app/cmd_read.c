@@ -23,10 +23,8 @@ int cmd_read(int argc, char **argv)
 		fprintf(stderr, "mirrorsense read: no input file given (use '-' for standard input)\n");
 		return EXIT_USAGE;
 	}
-	if (o.write_path && !strcmp(o.write_path, "-") && (!o.quiet || o.packets)) {
-		fprintf(stderr, "mirrorsense read: -w - writes pcap to standard output; add --quiet\n");
+	if (app_check_stdout_pcap(&o, "read"))
 		return EXIT_USAGE;
-	}
 	if ((rc = job_setup(&j, &o, "read")) || (rc = job_open_files(&j))) {
 		job_close(&j);
 		return rc;

@@ -366,3 +366,11 @@ int app_live_check(const struct live_opts *lo, const char *cmd)
 	}
 	return 0;
 }
+
+int app_check_stdout_pcap(const struct app_opts *o, const char *cmd)
+{
+	if (!o->write_path || strcmp(o->write_path, "-") || (o->quiet && !o->packets))
+		return 0;
+	fprintf(stderr, "mirrorsense %s: -w - writes pcap to standard output; add --quiet\n", cmd);
+	return -1;
+}

@@ -85,6 +85,10 @@ int app_live_option(struct live_opts *lo, const char *cmd, int val, const char *
 /* After parsing: 0, or -1 after printing which options exclude each other. */
 int app_live_check(const struct live_opts *lo, const char *cmd);
 
+/* -w - puts pcap on standard output: refuse it (message printed, -1)
+ * unless nothing else is printed there (--quiet, no --packets). */
+int app_check_stdout_pcap(const struct app_opts *o, const char *cmd);
+
 /* Parse "250ms", "2s", "500us", "1000000ns" or a bare number of ms. */
 int app_parse_duration_ns(const char *s, uint64_t *ns);
 /* Parse an unsigned integer within [min, max]. */

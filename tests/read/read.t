@@ -28,6 +28,12 @@ check_eq write-frames "$(jqv "$T_TMP/w.json" '.totals.unique')" "$n"
 check_eq write-no-gre 0 "$(tshark -r "$T_TMP/clean.pcap" -Y gre 2>/dev/null | wc -l)"
 check_eq write-count-json "$(jqv "$T_TMP/w.json" '.totals.written')" "$n"
 
+# -w - : pcap on standard output only when nothing else is printed there.
+check_rc write-stdout-needs-quiet 64 $MS read -w - "$M/tcpdump_erspan-type-ii-2.pcap"
+check_rc write-stdout-not-with-packets 64 $MS read --quiet --packets -w - "$M/tcpdump_erspan-type-ii-2.pcap"
+n=$($MS read --quiet -w - "$M/tcpdump_erspan-type-ii-2.pcap" | tshark -r - 2>/dev/null | wc -l)
+check_eq write-stdout-frames "$(jqv "$T_TMP/w.json" '.totals.unique')" "$n"
+
 # VXLAN: VNI as the session id.
 $MS read --json "$M/sv_vxlan-decoder-02_vxlan.pcap" > "$T_TMP/vx.json"
 check_eq vxlan-transport vxlan "$(jqv "$T_TMP/vx.json" '.sessions[0].transport')"
