@@ -161,6 +161,10 @@ struct frag_piece {
 enum dl dec_frag_input(struct decoder *d, struct packet *p,
 		   const struct frag_key *k, const struct frag_piece *fp);
 
+/* An inner IP fragment that is not reassembled: mark the packet and raise
+ * the event. True when decoding stops here (not the first fragment). */
+bool dec_inner_fragment(struct decoder *d, struct packet *p, bool first);
+
 /* Is this (first-fragment) payload a tunnel we reassemble? */
 bool dec_payload_is_tunnel(const struct decoder *d, uint8_t proto,
 			   const uint8_t *data, uint32_t len);

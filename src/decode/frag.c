@@ -295,3 +295,14 @@ enum dl dec_frag_input(struct decoder *d, struct packet *p,
 	d->st.frag_held++;
 	return DL_HELD;
 }
+
+bool dec_inner_fragment(struct decoder *d, struct packet *p, bool first)
+{
+	p->ip_fragment = true;
+	p->ip_first_fragment = first;
+	dec_event(d, p, EV_DEC_FRAG_INNER);
+	if (first)
+		return false;
+	dec_layer(p, "frag", LAYER_FRAGMENT);
+	return true;
+}

@@ -105,13 +105,8 @@ enum dl dec_ipv6(struct decoder *d, struct packet *p, struct cursor *c)
 				if (r != DL_DONE)
 					return r;
 			}
-			p->ip_fragment = true;
-			p->ip_first_fragment = (foff == 0);
-			dec_event(d, p, EV_DEC_FRAG_INNER);
-			if (foff != 0) {
-				dec_layer(p, "frag", LAYER_FRAGMENT);
+			if (dec_inner_fragment(d, p, foff == 0))
 				return DL_DONE;
-			}
 			nh = next;
 			nh_off = frag_hdr_off;
 			continue;
